@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Remote procedure calls (wamp-notes §10.2, §11.1, §11.4-11.6). Registrations are keyed by (uri, match) with
+// precedence exact > longest prefix > best wildcard. A registration holds a list of callees so that shared
+// registrations can come later; for now only one callee per registration is allowed.
+//
+// Invocations are tracked by (callee session ID, INVOCATION request ID) and indexed by (caller session ID,
+// CALL request ID). Session IDs rather than pointers: a session that has left simply is not found.
+
+#include "wamp/message.h"
+#include "wamp/uri.h"
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+
+#include <memory>
+#include <unordered_map>
+#include <utility>
+
+namespace wb::router {
+
+class Realm;
+class RouterSession;
+struct RouterStats;
+
+class Dealer
+{
+    Q_DISABLE_COPY_MOVE(Dealer)
+public:
+    Dealer(Realm &realm, RouterStats &stats);
+    ~Dealer();
+
+    void onRegister(RouterSession &session, const wamp::Message &m);
+    void onUnregister(RouterSession &session, const wamp::Message &m);
+    void onCall(RouterSession &session, const wamp::Message &m);
+    void onCancel(RouterSession &session, const wamp::Message &m);
+    void onYield(RouterSession &session, const wamp::Message &m);
+    /// ERROR(INVOCATION) from a callee.
+    void onInvocationError(RouterSession &session, const wamp::Message &m);
+    /// Drop the registrations of a leaving session; fail calls it was serving (canceled); forget calls it made
+    /// (INTERRUPT killnowait to callees that announced call_canceling).
+    void removeSession(RouterSession *session);
+
+    int registrationCount() const { return int(m_byId.size()); }
+    int pendingInvocationCount() const { return int(m_byCallee.size()); }
+    static wamp::Dict features();
+
+private:
+    struct Registration
+    {
+        quint64 id = 0;
+        QString uri;
+        wamp::MatchPolicy match = wamp::MatchPolicy::Exact;
+        QList<RouterSession *> callees; ///< shared registrations later; today exactly one
+        bool discloseCaller = false;
+    };
+    using Key = std::pair<quint64, quint64>; ///< (session ID, request ID)
+    struct Invocation
+    {
+        quint64 callerId = 0;
+        quint64 callRequestId = 0;
+        quint64 calleeId = 0;
+        quint64 invocationId = 0;
+        bool progressive = false;  ///< caller asked for and callee supports progressive results
+        bool killRequested = false; ///< CANCEL mode kill: INTERRUPT sent, waiting for the callee's answer
+    };
+
+    QHash<QString, Registration *> &index(wamp::MatchPolicy policy);
+    Registration *bestMatch(const QString &uri) const;
+    void removeCallee(Registration *reg, RouterSession *session);
+    quint64 newRegistrationId() const;
+    /// Find the invocation a YIELD/ERROR refers to. Unknown but issued earlier: nullptr (discard, late answer);
+    /// never issued to this session: protocol violation (also nullptr; \a violated set).
+    Invocation *invocationFor(RouterSession &callee, const wamp::Message &m, bool *violated);
+    void finishInvocation(const Invocation &inv);
+    void sendCallError(quint64 callerId, quint64 callRequestId, const QString &error, const wamp::List &args = {},
+                       const wamp::Dict &kwargs = {});
+
+    Realm &m_realm;
+    RouterStats &m_stats;
+    std::unordered_map<quint64, std::unique_ptr<Registration>> m_byId;
+    QHash<QString, Registration *> m_exact;
+    QHash<QString, Registration *> m_prefix;
+    QHash<QString, Registration *> m_wildcard;
+    QHash<RouterSession *, QSet<quint64>> m_bySession;
+    QHash<Key, Invocation> m_byCallee;  ///< (callee, invocation ID) -> invocation
+    QHash<Key, Key> m_byCaller;         ///< (caller, CALL request ID) -> (callee, invocation ID)
+};
+
+} // namespace wb::router

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// A realm: the sessions joined to it plus its broker and dealer. Messages are routed only inside a realm.
+
+#include "broker.h"
+#include "dealer.h"
+#include "routerconfig.h"
+
+#include <QHash>
+
+namespace wb::router {
+
+class RouterSession;
+struct RouterStats;
+
+class Realm
+{
+    Q_DISABLE_COPY_MOVE(Realm)
+public:
+    Realm(RealmConfig config, RouterStats &stats);
+    ~Realm();
+
+    const QString &name() const { return m_config.name; }
+    const RealmConfig &config() const { return m_config; }
+    Broker &broker() { return m_broker; }
+    Dealer &dealer() { return m_dealer; }
+
+    void attach(RouterSession *session);
+    /// The session left: drops its subscriptions and registrations, settles its pending calls.
+    void detach(RouterSession *session);
+    /// A joined session by ID (nullptr when it has left).
+    RouterSession *session(quint64 id) const { return m_sessions.value(id); }
+    int sessionCount() const { return int(m_sessions.size()); }
+
+private:
+    RealmConfig m_config;
+    QHash<quint64, RouterSession *> m_sessions;
+    Broker m_broker;
+    Dealer m_dealer;
+};
+
+} // namespace wb::router

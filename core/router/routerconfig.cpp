@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "routerconfig.h"
+
+#include "wamp/uri.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QSet>
+
+#include <cmath>
+#include <limits>
+
+namespace wb::router {
+
+namespace {
+
+Error configError(const QString &message)
+{
+    return Error{QStringLiteral("config.invalid"), QStringLiteral("config: ") + message};
+}
+
+QString typeName(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Bool: return QStringLiteral("a boolean");
+    case QJsonValue::Double: return QStringLiteral("a number");
+    case QJsonValue::String: return QStringLiteral("a string");
+    case QJsonValue::Array: return QStringLiteral("a list");
+    case QJsonValue::Object: return QStringLiteral("an object");
+    case QJsonValue::Undefined: break;
+    }
+    return QStringLiteral("undefined");
+}
+
+/// Small reader that knows the path of the object it reads ("users[2]") and records the first error.
+class ObjectReader
+{
+public:
+    ObjectReader(const QJsonObject &obj, QString path) : m_obj(obj), m_path(std::move(path)) {}
+
+    bool checkKeys(std::initializer_list<const char *> allowed)
+    {
+        QStringList known;
+        for (const char *k : allowed)
+            known.append(QString::fromLatin1(k));
+        for (auto it = m_obj.begin(); it != m_obj.end(); ++it) {
+            if (!known.contains(it.key())) {
+                fail(QStringLiteral("unknown key \"%1\"%2 (allowed: %3)")
+                         .arg(it.key(), m_path.isEmpty() ? QString() : QStringLiteral(" in ") + m_path,
+                              known.join(QStringLiteral(", "))));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    QString field(const QString &key) const { return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key; }
+
+    void readString(const char *key, QString &out)
+    {
+        const QString k = QString::fromLatin1(key);
+        if (!m_obj.contains(k) || m_error)
+            return;
+        const QJsonValue v = m_obj.value(k);
+        if (!v.isString())
+            return fail(QStringLiteral("%1 must be a string, got %2").arg(field(k), typeName(v)));
+        out = v.toString();
+    }
+
+    void readBool(const char *key, bool &out)
+    {
+        const QString k = QString::fromLatin1(key);
+        if (!m_obj.contains(k) || m_error)
+            return;
+        const QJsonValue v = m_obj.value(k);
+        if (!v.isBool())
+            return fail(QStringLiteral("%1 must be true or false, got %2").arg(field(k), typeName(v)));
+        out = v.toBool();
+    }
+
+    template<typename Int>
+    void readInt(const char *key, Int &out, qint64 min, qint64 max)
+    {
+        const QString k = QString::fromLatin1(key);
+        if (!m_obj.contains(k) || m_error)
+            return;
+        const QJsonValue v = m_obj.value(k);
+        const double d = v.toDouble(std::nan(""));
+        if (!v.isDouble() || std::isnan(d) || d != std::floor(d))
+            return fail(QStringLiteral("%1 must be an integer, got %2").arg(field(k), typeName(v)));
+        if (d < double(min) || d > double(max))
+            return fail(QStringLiteral("%1 must be between %2 and %3, got %4").arg(field(k)).arg(min).arg(max).arg(qint64(d)));
+        out = Int(d);
+    }
+
+    void readStringList(const char *key, QStringList &out)
+    {
+        const QString k = QString::fromLatin1(key);
+        if (!m_obj.contains(k) || m_error)
+            return;
+        const QJsonValue v = m_obj.value(k);
+        if (!v.isArray())
+            return fail(QStringLiteral("%1 must be a list of strings, got %2").arg(field(k), typeName(v)));
+        QStringList list;
+        const QJsonArray arr = v.toArray();
+        for (qsizetype i = 0; i < arr.size(); ++i) {
+            if (!arr.at(i).isString())
+                return fail(QStringLiteral("%1[%2] must be a string, got %3").arg(field(k)).arg(i).arg(typeName(arr.at(i))));
+            list.append(arr.at(i).toString());
+        }
+        out = list;
+    }
+
+    /// Calls \a each(ObjectReader&) for every element of the list of objects under \a key.
+    template<typename F>
+    bool readObjectList(const char *key, F each)
+    {
+        const QString k = QString::fromLatin1(key);
+        if (!m_obj.contains(k) || m_error)
+            return false;
+        const QJsonValue v = m_obj.value(k);
+        if (!v.isArray()) {
+            fail(QStringLiteral("%1 must be a list, got %2").arg(field(k), typeName(v)));
+            return false;
+        }
+        const QJsonArray arr = v.toArray();
+        for (qsizetype i = 0; i < arr.size() && !m_error; ++i) {
+            const QString path = QStringLiteral("%1[%2]").arg(field(k)).arg(i);
+            if (!arr.at(i).isObject()) {
+                fail(QStringLiteral("%1 must be an object, got %2").arg(path, typeName(arr.at(i))));
+                return false;
+            }
+            ObjectReader sub(arr.at(i).toObject(), path);
+            each(sub);
+            if (sub.m_error)
+                m_error = sub.m_error;
+        }
+        return !m_error;
+    }
+
+    bool has(const char *key) const { return m_obj.contains(QString::fromLatin1(key)); }
+    const std::optional<Error> &error() const { return m_error; }
+
+private:
+    void fail(const QString &message)
+    {
+        if (!m_error)
+            m_error = configError(message);
+    }
+
+    QJsonObject m_obj;
+    QString m_path;
+    std::optional<Error> m_error;
+};
+
+} // namespace
+
+RouterConfig RouterConfig::defaults()
+{
+    RouterConfig c;
+    c.listeners.append(ListenerConfig{QUrl(QStringLiteral("ws://127.0.0.1:8080/ws"))});
+    c.listeners.append(ListenerConfig{QUrl(QStringLiteral("rs://127.0.0.1:8081"))});
+    c.realms.append(RealmConfig{QStringLiteral("realm1")});
+    return c;
+}
+
+Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return configError(QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
+    if (!doc.isObject())
+        return configError(QStringLiteral("the top level must be a JSON object"));
+
+    RouterConfig c = defaults();
+    ObjectReader top(doc.object(), QString());
+    if (!top.checkKeys({"listeners", "realms", "auto_create_realms", "users", "max_outbound_queue_bytes",
+                        "auth_timeout_ms"}))
+        return *top.error();
+
+    if (top.has("listeners")) {
+        c.listeners.clear();
+        top.readObjectList("listeners", [&c](ObjectReader &r) {
+            if (!r.checkKeys({"url", "max_message_size"}))
+                return;
+            ListenerConfig l;
+            QString url;
+            r.readString("url", url);
+            l.url = QUrl(url);
+            r.readInt("max_message_size", l.maxMessageSize, 512, qint64(1) << 30);
+            c.listeners.append(l);
+        });
+    }
+    if (top.has("realms")) {
+        c.realms.clear();
+        top.readObjectList("realms", [&c](ObjectReader &r) {
+            if (!r.checkKeys({"name", "allow_anonymous", "anonymous_role"}))
+                return;
+            RealmConfig realm;
+            r.readString("name", realm.name);
+            r.readBool("allow_anonymous", realm.allowAnonymous);
+            r.readString("anonymous_role", realm.anonymousRole);
+            c.realms.append(realm);
+        });
+    }
+    top.readBool("auto_create_realms", c.autoCreateRealms);
+    top.readObjectList("users", [&c](ObjectReader &r) {
+        if (!r.checkKeys({"authid", "authrole", "authmethod", "secret", "salt", "iterations", "keylen", "realms"}))
+            return;
+        UserConfig u;
+        r.readString("authid", u.authid);
+        r.readString("authrole", u.authrole);
+        r.readString("authmethod", u.authmethod);
+        r.readString("secret", u.secret);
+        r.readString("salt", u.salt);
+        r.readInt("iterations", u.iterations, 1, 10000000);
+        r.readInt("keylen", u.keylen, 1, 1024);
+        r.readStringList("realms", u.realms);
+        c.users.append(u);
+    });
+    top.readInt("max_outbound_queue_bytes", c.maxOutboundQueueBytes, 1024, std::numeric_limits<qint64>::max() / 2);
+    top.readInt("auth_timeout_ms", c.authTimeoutMs, 1, 3600 * 1000);
+    if (top.error())
+        return *top.error();
+
+    const Status valid = c.validate();
+    if (!valid)
+        return valid.error();
+    return c;
+}
+
+Result<RouterConfig> RouterConfig::fromFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return configError(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+    return fromJson(f.readAll());
+}
+
+Status RouterConfig::validate() const
+{
+    static const QStringList schemes = {QStringLiteral("ws"), QStringLiteral("wss"), QStringLiteral("rs"),
+                                        QStringLiteral("rss"), QStringLiteral("tcp"), QStringLiteral("unix")};
+    if (listeners.isEmpty())
+        return configError(QStringLiteral("listeners must not be empty"));
+    for (qsizetype i = 0; i < listeners.size(); ++i) {
+        const ListenerConfig &l = listeners.at(i);
+        if (l.url.isEmpty() || !l.url.isValid())
+            return configError(QStringLiteral("listeners[%1].url is missing or not a valid URL").arg(i));
+        if (!schemes.contains(l.url.scheme()))
+            return configError(QStringLiteral("listeners[%1].url \"%2\" must start with ws://, rs:// or unix://")
+                                   .arg(i)
+                                   .arg(l.url.toString()));
+        if (l.maxMessageSize < 512)
+            return configError(QStringLiteral("listeners[%1].max_message_size must be at least 512").arg(i));
+    }
+    if (realms.isEmpty() && !autoCreateRealms)
+        return configError(QStringLiteral("realms is empty and auto_create_realms is false: no client could join"));
+    QSet<QString> realmNames;
+    for (qsizetype i = 0; i < realms.size(); ++i) {
+        const RealmConfig &r = realms.at(i);
+        const QString problem = wamp::uriProblem(r.name);
+        if (!problem.isEmpty())
+            return configError(QStringLiteral("realms[%1].name is not a valid URI: %2").arg(i).arg(problem));
+        if (realmNames.contains(r.name))
+            return configError(QStringLiteral("realms[%1].name \"%2\" is listed twice").arg(i).arg(r.name));
+        realmNames.insert(r.name);
+        if (r.anonymousRole.isEmpty())
+            return configError(QStringLiteral("realms[%1].anonymous_role must not be empty").arg(i));
+    }
+    QSet<QString> principals;
+    for (qsizetype i = 0; i < users.size(); ++i) {
+        const UserConfig &u = users.at(i);
+        const QString p = QStringLiteral("users[%1]").arg(i);
+        if (u.authid.isEmpty())
+            return configError(p + QStringLiteral(".authid is missing or empty"));
+        if (u.authmethod != u"ticket" && u.authmethod != u"wampcra")
+            return configError(p + QStringLiteral(".authmethod must be ticket or wampcra"));
+        if (u.secret.isEmpty())
+            return configError(p + QStringLiteral(".secret is missing or empty"));
+        if (u.authrole.isEmpty())
+            return configError(p + QStringLiteral(".authrole must not be empty"));
+        if (!u.salt.isEmpty() && u.authmethod != u"wampcra")
+            return configError(p + QStringLiteral(".salt is only used with authmethod wampcra"));
+        if (u.iterations < 1)
+            return configError(p + QStringLiteral(".iterations must be at least 1"));
+        if (u.keylen < 1 || u.keylen > 1024)
+            return configError(p + QStringLiteral(".keylen must be between 1 and 1024"));
+        for (qsizetype j = 0; j < u.realms.size(); ++j) {
+            if (!wamp::isValidUri(u.realms.at(j)))
+                return configError(QStringLiteral("%1.realms[%2] \"%3\" is not a valid realm URI").arg(p).arg(j).arg(u.realms.at(j)));
+        }
+        const QString key = u.authid + QLatin1Char('\n') + u.authmethod;
+        if (principals.contains(key))
+            return configError(QStringLiteral("%1: authid \"%2\" with authmethod %3 is listed twice").arg(p, u.authid, u.authmethod));
+        principals.insert(key);
+    }
+    if (maxOutboundQueueBytes < 1024)
+        return configError(QStringLiteral("max_outbound_queue_bytes must be at least 1024"));
+    if (authTimeoutMs < 1)
+        return configError(QStringLiteral("auth_timeout_ms must be positive"));
+    return {};
+}
+
+} // namespace wb::router

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// One RouterSession per accepted connection: bytes -> Value -> Message::fromValue -> checkReceivable ->
+// dispatch. Runs the router side of the session state machine (HELLO, CHALLENGE/AUTHENTICATE, WELCOME,
+// GOODBYE both ways, ABORT) and turns every protocol violation into ABORT + close.
+//
+// Teardown is two-phase so that broker/dealer loops never see a session vanish under them:
+// terminate() marks the session dead and closes the transport at once; the realm cleanup and sessionLeft run
+// from a queued call; the object is deleted once the transport has reported closed() (so an ABORT or
+// GOODBYE queued just before the close still reaches the peer).
+
+#include "auth/authenticator.h"
+#include "codec/serializer.h"
+#include "router.h"
+#include "wamp/ids.h"
+#include "wamp/message.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace wb::router {
+
+class Realm;
+
+class RouterSession : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RouterSession)
+public:
+    RouterSession(Router &router, transport::Transport *transport);
+    ~RouterSession() override;
+
+    quint64 id() const { return m_info.id; }
+    const SessionInfo &info() const { return m_info; }
+    /// WELCOME sent and not leaving: may receive EVENT/INVOCATION/RESULT.
+    bool isEstablished() const { return m_state == State::Established; }
+    codec::SerializerId serializerId() const;
+    const codec::Serializer *serializer() const;
+    /// Did the client announce roles.<role>.features.<feature> = true in HELLO?
+    bool hasFeature(const QString &role, const QString &feature) const;
+
+    /// INVOCATION request IDs: sequential per callee session.
+    quint64 nextInvocationId() { return m_invocationIds.next(); }
+    quint64 lastInvocationId() const { return m_invocationIds.last(); }
+
+    enum class SendResult { Sent, TooLarge, Closed };
+    SendResult send(const wamp::Message &message);
+    /// Send bytes already encoded with this session's serializer (shared EVENT bytes).
+    SendResult sendEncoded(const QByteArray &bytes);
+
+    /// ABORT wamp.error.protocol_violation {message: reason}, cleanup, close.
+    void protocolViolation(const QString &reason);
+    /// Router shutdown: GOODBYE to established sessions (then wait for the reply), ABORT to joining ones.
+    void shutdown(const QString &reason, const QString &message);
+    /// Close without further ado (shutdown grace period over).
+    void forceClose(const QString &reason);
+
+private:
+    enum class State { AwaitHello, Authenticating, Established, ShuttingDown, Dead };
+    enum class CloseMode { Graceful, Abort, AlreadyClosed };
+
+    void onMessage(const QByteArray &bytes);
+    void onTransportError(const QString &text);
+    void onTransportClosed(const QString &reason);
+    void onAuthTimeout();
+
+    void handleHello(const wamp::Message &m);
+    void handleAuthenticate(const wamp::Message &m);
+    void handleEstablished(const wamp::Message &m);
+    void applyAuthStep(const auth::AuthStep &step);
+    void establish(const auth::AuthStep &step);
+    /// ABORT with \a reason (before or after WELCOME), log, terminate.
+    void abortSession(const QString &reason, const QString &message, bool log = true);
+    /// Send ignoring the Dead state check (ABORT/GOODBYE right before closing).
+    void sendFinal(const wamp::Message &message);
+    void terminate(const QString &reason, CloseMode mode);
+    void finalize();
+    void maybeDelete();
+    QString label() const;
+
+    Router &m_router;
+    transport::Transport *m_transport = nullptr;
+    State m_state = State::AwaitHello;
+    SessionInfo m_info;
+    Realm *m_realm = nullptr;
+    bool m_attached = false;
+    bool m_joined = false;
+    bool m_finalized = false;
+    bool m_transportClosed = false;
+    bool m_deleting = false;
+    QString m_leaveReason;
+    QString m_transportErrorText;
+    wamp::Dict m_roles;
+    std::unique_ptr<auth::Authenticator> m_authenticator;
+    QTimer m_authTimer;
+    wamp::RequestIdSequence m_invocationIds;
+};
+
+} // namespace wb::router

@@ -5,6 +5,8 @@
     autobahn_py_client.py --cli build/app/wampscope-cli --transport ws|rs --serializer json|msgpack|cbor
         starts `wampscope-cli router --listen ws://127.0.0.1:0/ws --listen rs://127.0.0.1:0`,
         runs the checks over the chosen transport and serializer, stops the router.
+    autobahn_py_client.py --cli build/app/wampscope-cli --mixed
+        the same, with each of the four sessions on another transport+serializer (router transcodes)
     autobahn_py_client.py --url ws://127.0.0.1:8080/ws --serializer msgpack
         runs the same checks against a router that is already running (any WAMP router).
 
@@ -16,6 +18,7 @@ Exit codes: 0 all checks passed, 1 a check failed, 77 dependencies missing (only
 import argparse
 import asyncio
 import os
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -121,14 +124,19 @@ class Session(ApplicationSession):
             self.joined.set_exception(ConnectionError(f"{self.name}: transport closed before WELCOME"))
 
 
+SESSION_NAMES = ("subscriber", "publisher", "callee", "caller")
+# --mixed: every session on another transport/serializer, so the router must transcode
+# (incl. bytes: JSON "\u0000"+base64 <-> msgpack bin <-> CBOR byte string).
+MIXED = {"subscriber": ("ws", "cbor"), "publisher": ("rs", "json"),
+         "callee": ("rs", "msgpack"), "caller": ("ws", "json")}
+
+
 class Runner:
-    def __init__(self, url, serializer, timeout):
-        self.url = url
-        self.serializer = serializer
+    def __init__(self, endpoints, timeout, title):
+        """endpoints: session name -> (url, serializer name)."""
+        self.endpoints = endpoints
         self.timeout = timeout
-        u = urlsplit(url)
-        self.scheme, self.host, self.port = u.scheme, u.hostname, u.port
-        self.checks = ic.Checks(f"autobahn-py {self.scheme}+{serializer}")
+        self.checks = ic.Checks(title)
         self.sessions = []
 
     async def step(self, awaitable):
@@ -137,20 +145,22 @@ class Runner:
     async def connect(self, name):
         loop = asyncio.get_running_loop()
         joined = loop.create_future()
+        url, serializer = self.endpoints[name]
+        u = urlsplit(url)
 
         def make_session():
             s = Session(ComponentConfig(realm=REALM), name, joined)
             self.sessions.append(s)
             return s
 
-        ser = serializer_instance(self.serializer)
-        if self.scheme == "ws":
-            factory = WampWebSocketClientFactory(make_session, url=self.url, serializers=[ser])
-        elif self.scheme == "rs":
+        ser = serializer_instance(serializer)
+        if u.scheme == "ws":
+            factory = WampWebSocketClientFactory(make_session, url=url, serializers=[ser])
+        elif u.scheme == "rs":
             factory = WampRawSocketClientFactory(make_session, serializer=ser)
         else:
-            raise ValueError(f"unsupported URL scheme {self.scheme!r}")
-        await self.step(loop.create_connection(factory, self.host, self.port))
+            raise ValueError(f"unsupported URL scheme {u.scheme!r}")
+        await self.step(loop.create_connection(factory, u.hostname, u.port))
         return await self.step(joined)
 
     async def check(self, name, fn):
@@ -189,7 +199,7 @@ class Runner:
         s = {}
 
         async def join():
-            for name in ("subscriber", "publisher", "callee", "caller"):
+            for name in SESSION_NAMES:
                 s[name] = await self.connect(name)
         await self.check("join (4 sessions, realm1, anonymous)", join)
         if len(s) < 4:
@@ -299,25 +309,35 @@ def main():
     src.add_argument("--url", help="URL of a running router (ws://host:port/path or rs://host:port)")
     ap.add_argument("--transport", choices=["ws", "rs"], help="with --cli: which listener to use")
     ap.add_argument("--serializer", choices=sorted(SERIALIZERS), default="json")
+    ap.add_argument("--mixed", action="store_true",
+                    help="with --cli: each session on its own transport+serializer (see MIXED)")
     ap.add_argument("--timeout", type=float, default=10.0, help="bound for every single wait (s)")
     opt = ap.parse_args()
 
     txaio.start_logging(level=os.environ.get("INTEROP_LOG", "warn"))
-    serializer_instance(opt.serializer)  # skip/fail early when unavailable
+    if opt.mixed and not opt.cli:
+        ap.error("--mixed needs --cli")
 
     router = None
     if opt.cli:
         router, urls = ic.start_wampscope_router(opt.cli)
-        transport = opt.transport or "ws"
-        if transport not in urls:
-            ic.log(f"FAIL: the router printed no {transport} listener: {urls}")
+        wanted = MIXED if opt.mixed else {n: (opt.transport or "ws", opt.serializer) for n in SESSION_NAMES}
+        missing = {t for t, _ in wanted.values()} - set(urls)
+        if missing:
+            ic.log(f"FAIL: the router printed no {'/'.join(sorted(missing))} listener: {urls}")
             ic.stop_all()
             return 1
-        url = urls[transport]
+        endpoints = {n: (urls[t], ser) for n, (t, ser) in wanted.items()}
     else:
-        url = opt.url
+        endpoints = {n: (opt.url, opt.serializer) for n in SESSION_NAMES}
+    if opt.mixed:
+        title = "autobahn-py mixed (" + ", ".join(f"{n} {t}+{s}" for n, (t, s) in MIXED.items()) + ")"
+    else:
+        title = f"autobahn-py {urlsplit(endpoints['caller'][0]).scheme}+{opt.serializer}"
+    for _, ser in endpoints.values():
+        serializer_instance(ser)  # skip/fail early when unavailable
 
-    runner = Runner(url, opt.serializer, opt.timeout)
+    runner = Runner(endpoints, opt.timeout, title)
     try:
         asyncio.run(asyncio.wait_for(runner.run(), 9 * opt.timeout))
     except asyncio.TimeoutError:
@@ -326,12 +346,23 @@ def main():
         runner.checks.fail("driver", f"{type(e).__name__}: {e}")
 
     if router is not None:
+        # Router log contract: one stdout line per session join and per leave.
+        try:
+            left = router.wait_lines("stdout", len(SESSION_NAMES), 5.0, r"^session \d+ left realm realm1\b")
+            joined = [ln for ln in router.lines["stdout"] if re.match(r"^session \d+ joined realm realm1\b", ln)]
+            ids = lambda lines: sorted(ln.split()[1] for ln in lines)  # noqa: E731
+            runner.checks.expect("router logs one line per session join and leave",
+                                 len(joined) == len(SESSION_NAMES) and ids(joined) == ids(left),
+                                 f"joins {joined}, leaves {left}")
+        except (TimeoutError, RuntimeError) as e:
+            runner.checks.fail("router logs one line per session join and leave", str(e))
         alive = router.proc.poll() is None
         runner.checks.expect("router still running after the checks", alive,
                              f"router exited with code {router.proc.poll()}")
         rc = router.stop(grace=5.0)
         if alive:
-            runner.checks.expect("router stops on SIGTERM", rc is not None, "still running 5 s after SIGTERM")
+            runner.checks.expect("router stops gracefully on SIGTERM (exit code 0)", rc == 0,
+                                 "still running 5 s after SIGTERM" if rc is None else f"exit code {rc}")
         if runner.checks.failed or os.environ.get("INTEROP_VERBOSE"):
             ic.log(router.dump())
     ic.stop_all()

@@ -39,7 +39,7 @@ def missing_dependency(what):
     if in_ci():
         log(f"FAIL: {what} (CI=true: missing dependencies fail the test; run 'bash bootstrap.sh test')")
         sys.exit(1)
-    log(f"SKIP: {what} (run 'bash bootstrap.sh test', or 'npm ci' in tests/interop)")
+    log(f"SKIP: {what} (run 'bash bootstrap.sh test' to install the test dependencies)")
     sys.exit(SKIP)
 
 

@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "transport/rawsocket/rawsockettransport.h"
+
+#include "transport/transportprivate.h"
+
+#include <QLocalSocket>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace wb::transport {
+
+using namespace rawsocket;
+
+namespace {
+
+QString hexByte(quint8 b)
+{
+    return QStringLiteral("0x") + QString::number(uint(b), 16).rightJustified(2, QLatin1Char('0')).toUpper();
+}
+
+bool isSupportedSerializerId(int id)
+{
+    return id >= int(codec::SerializerId::Json) && id <= int(codec::SerializerId::Cbor)
+        && codec::serializer(codec::SerializerId(id)) != nullptr;
+}
+
+} // namespace
+
+RawSocketTransport::RawSocketTransport(const ConnectOptions &options, SocketKind kind, QObject *parent)
+    : Transport(parent)
+    , m_kind(kind)
+    , m_serverSide(false)
+    , m_url(options.url)
+    , m_wantedSerializer(options.serializer)
+    , m_connectTimeoutMs(options.connectTimeoutMs)
+{
+    setMaxIncomingMessageSize(options.maxMessageSize);
+    if (kind == SocketKind::Tcp) {
+        m_tcp = new QTcpSocket(this);
+        m_io = m_tcp;
+        m_peer = QStringLiteral("%1:%2").arg(m_url.host()).arg(m_url.port());
+    } else {
+        m_local = new QLocalSocket(this);
+        m_io = m_local;
+        m_localPath = m_url.path();
+        m_peer = QStringLiteral("unix:") + m_localPath;
+    }
+    init();
+    // Start from the event loop: every signal, even an immediate failure, comes after the caller connected.
+    QMetaObject::invokeMethod(this, &RawSocketTransport::startConnecting, Qt::QueuedConnection);
+}
+
+RawSocketTransport::RawSocketTransport(QTcpSocket *socket, qint64 maxIncoming, QObject *parent)
+    : Transport(parent)
+    , m_kind(SocketKind::Tcp)
+    , m_serverSide(true)
+    , m_tcp(socket)
+    , m_io(socket)
+    , m_connectTimeoutMs(detail::kServerHandshakeTimeoutMs)
+{
+    setMaxIncomingMessageSize(maxIncoming);
+    socket->setParent(this);
+    m_peer = detail::formatPeer(socket->peerAddress(), socket->peerPort());
+    init();
+    startServerHandshake();
+}
+
+RawSocketTransport::RawSocketTransport(QLocalSocket *socket, const QString &serverPath, qint64 maxIncoming, QObject *parent)
+    : Transport(parent)
+    , m_kind(SocketKind::Local)
+    , m_serverSide(true)
+    , m_local(socket)
+    , m_io(socket)
+    , m_localPath(serverPath)
+    , m_peer(QStringLiteral("unix:") + serverPath)
+    , m_connectTimeoutMs(detail::kServerHandshakeTimeoutMs)
+{
+    setMaxIncomingMessageSize(maxIncoming);
+    socket->setParent(this);
+    init();
+    startServerHandshake();
+}
+
+RawSocketTransport::~RawSocketTransport()
+{
+    // The socket is our child and would be destroyed after us; make sure it cannot call back into a
+    // half-destroyed object while it shuts down.
+    if (m_io) {
+        m_io->disconnect(this);
+        if (m_tcp)
+            m_tcp->abort();
+        else if (m_local)
+            m_local->abort();
+    }
+}
+
+void RawSocketTransport::init()
+{
+    m_timer = new QTimer(this);
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (m_finished)
+            return;
+        if (!m_handshakeDone) {
+            if (m_serverSide)
+                reportError(TransportError::Timeout,
+                            QStringLiteral("no RawSocket handshake from the client within %1 ms").arg(m_connectTimeoutMs));
+            else
+                reportError(TransportError::Timeout,
+                            QStringLiteral("connecting to %1 timed out after %2 ms").arg(m_url.toString()).arg(m_connectTimeoutMs));
+        } else {
+            qCDebug(lcTransport) << "rawsocket" << m_peer << "graceful close timed out, aborting";
+        }
+        abortSocket();
+        finish();
+    });
+
+    connect(m_io, &QIODevice::readyRead, this, &RawSocketTransport::onReadyRead);
+    if (m_tcp) {
+        connect(m_tcp, &QAbstractSocket::connected, this, &RawSocketTransport::onConnected);
+        connect(m_tcp, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) { onTcpError(int(e)); });
+        connect(m_tcp, &QAbstractSocket::stateChanged, this, [this](QAbstractSocket::SocketState s) {
+            if (s == QAbstractSocket::UnconnectedState)
+                onSocketStateUnconnected();
+        });
+    } else {
+        connect(m_local, &QLocalSocket::connected, this, &RawSocketTransport::onConnected);
+        connect(m_local, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError e) { onLocalError(int(e)); });
+        connect(m_local, &QLocalSocket::stateChanged, this, [this](QLocalSocket::LocalSocketState s) {
+            if (s == QLocalSocket::UnconnectedState)
+                onSocketStateUnconnected();
+        });
+    }
+}
+
+void RawSocketTransport::startServerHandshake()
+{
+    if (m_connectTimeoutMs > 0)
+        m_timer->start(m_connectTimeoutMs);
+    // Bytes (or the disconnect) may have arrived before we connected to the socket's signals.
+    if (m_io->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &RawSocketTransport::onReadyRead, Qt::QueuedConnection);
+    if (socketUnconnected())
+        scheduleFinish();
+}
+
+void RawSocketTransport::setHandshakeTimeoutMs(int ms)
+{
+    m_connectTimeoutMs = ms;
+    if (m_serverSide && !m_handshakeDone && !m_finished) {
+        if (ms > 0)
+            m_timer->start(ms);
+        else
+            m_timer->stop();
+    }
+}
+
+void RawSocketTransport::startConnecting()
+{
+    if (m_finished || state() != State::Connecting)
+        return;
+    if (m_connectTimeoutMs > 0)
+        m_timer->start(m_connectTimeoutMs);
+    qCDebug(lcTransport) << "rawsocket connecting to" << m_url.toString();
+    if (m_tcp)
+        m_tcp->connectToHost(m_url.host(), quint16(m_url.port()));
+    else
+        m_local->connectToServer(m_localPath);
+}
+
+void RawSocketTransport::onConnected()
+{
+    if (m_serverSide || m_finished || state() != State::Connecting)
+        return;
+    if (m_tcp)
+        m_peer = detail::formatPeer(m_tcp->peerAddress(), m_tcp->peerPort());
+    const int l = lengthExponentFor(maxIncomingMessageSize());
+    writeBytes(encodeHandshake(int(m_wantedSerializer), l));
+}
+
+QString RawSocketTransport::peerAddress() const
+{
+    return m_peer;
+}
+
+QString RawSocketTransport::kind() const
+{
+    return m_kind == SocketKind::Tcp ? QStringLiteral("rawsocket-tcp") : QStringLiteral("rawsocket-unix");
+}
+
+qint64 RawSocketTransport::bytesToWrite() const
+{
+    return m_io ? m_io->bytesToWrite() : 0;
+}
+
+void RawSocketTransport::writeBytes(const QByteArray &bytes)
+{
+    if (m_io && m_io->isOpen())
+        m_io->write(bytes);
+}
+
+bool RawSocketTransport::send(const QByteArray &message)
+{
+    if (!isOpen() || message.size() > maxOutgoingMessageSize() || message.size() > kMaxFrameLength)
+        return false;
+    writeBytes(encodeFrameHeader(FrameType::Message, message.size()));
+    writeBytes(message);
+    return true;
+}
+
+bool RawSocketTransport::ping(const QByteArray &payload)
+{
+    if (!isOpen() || payload.size() > maxOutgoingMessageSize() || payload.size() > kMaxFrameLength)
+        return false;
+    writeBytes(encodeFrameHeader(FrameType::Ping, payload.size()));
+    writeBytes(payload);
+    return true;
+}
+
+void RawSocketTransport::onReadyRead()
+{
+    if (m_finished || !m_io)
+        return;
+    // After a failure or a local close we stop consuming input.
+    if (state() != State::Connecting && state() != State::Open)
+        return;
+    QByteArray data = m_io->readAll();
+    if (data.isEmpty())
+        return;
+    if (!m_handshakeDone) {
+        if (!processHandshake(data))
+            return;
+        if (!m_handshakeDone || data.isEmpty())
+            return;
+    }
+    processFrames(data);
+}
+
+bool RawSocketTransport::processHandshake(QByteArray &data)
+{
+    // The server rejects a non-RawSocket client on its first octet (e.g. an HTTP request), without waiting
+    // for more.
+    if (m_serverSide && m_handshakeBuffer.isEmpty() && quint8(data.at(0)) != kMagic) {
+        fail(TransportError::HandshakeFailed,
+             QStringLiteral("not a RawSocket handshake (first byte %1)").arg(hexByte(quint8(data.at(0)))));
+        return false;
+    }
+    const qsizetype take = std::min<qsizetype>(kHandshakeSize - m_handshakeBuffer.size(), data.size());
+    m_handshakeBuffer.append(data.left(take));
+    data.remove(0, take);
+    if (m_handshakeBuffer.size() < kHandshakeSize)
+        return true;
+
+    auto decoded = decodeHandshake(m_handshakeBuffer);
+    if (!decoded) {
+        if (m_serverSide) {
+            if (decoded.error().code == QLatin1String("rawsocket.reserved_bits"))
+                writeBytes(encodeHandshakeError(HandshakeError::ReservedBitsUsed));
+            fail(TransportError::HandshakeFailed, decoded.error().message);
+        } else if (decoded.error().code == QLatin1String("rawsocket.bad_magic")) {
+            fail(TransportError::HandshakeFailed,
+                 QStringLiteral("router reply is not a RawSocket handshake (first byte %1)").arg(hexByte(quint8(m_handshakeBuffer.at(0)))));
+        } else {
+            fail(TransportError::HandshakeFailed, QStringLiteral("invalid RawSocket handshake reply: ") + decoded.error().message);
+        }
+        return false;
+    }
+    return m_serverSide ? processServerHandshake(*decoded) : processClientHandshake(*decoded);
+}
+
+bool RawSocketTransport::processServerHandshake(const Handshake &h)
+{
+    if (!isSupportedSerializerId(h.serializerId)) {
+        writeBytes(encodeHandshakeError(HandshakeError::SerializerUnsupported));
+        fail(TransportError::SerializerUnsupported,
+             QStringLiteral("client requested unsupported serializer id %1 (supported: 1 json, 2 msgpack, 3 cbor)").arg(h.serializerId));
+        return false;
+    }
+    const int ourL = lengthExponentFor(maxIncomingMessageSize());
+    setMaxIncomingMessageSize(maxLengthForExponent(ourL));
+    m_framer.setMaxIncomingSize(maxIncomingMessageSize());
+    setMaxOutgoingMessageSize(h.maxLength());
+    setSerializerId(codec::SerializerId(h.serializerId));
+    writeBytes(encodeHandshake(h.serializerId, ourL));
+    m_handshakeDone = true;
+    m_timer->stop();
+    setState(State::Open);
+    qCDebug(lcTransport) << "rawsocket accepted" << m_peer << "serializer" << h.serializerId << "peer limit" << h.maxLength();
+    QPointer<RawSocketTransport> self(this);
+    emit opened();
+    return self && isOpen();
+}
+
+bool RawSocketTransport::processClientHandshake(const Handshake &h)
+{
+    if (h.isError()) {
+        fail(h.errorCode == int(HandshakeError::SerializerUnsupported) ? TransportError::SerializerUnsupported
+                                                                        : TransportError::HandshakeFailed,
+             QStringLiteral("router rejected the RawSocket handshake: %1 (error %2)").arg(handshakeErrorText(h.errorCode)).arg(h.errorCode));
+        return false;
+    }
+    if (h.serializerId != int(m_wantedSerializer)) {
+        fail(TransportError::HandshakeFailed,
+             QStringLiteral("router answered with serializer id %1, we asked for %2").arg(h.serializerId).arg(int(m_wantedSerializer)));
+        return false;
+    }
+    const int ourL = lengthExponentFor(maxIncomingMessageSize());
+    setMaxIncomingMessageSize(maxLengthForExponent(ourL));
+    m_framer.setMaxIncomingSize(maxIncomingMessageSize());
+    setMaxOutgoingMessageSize(h.maxLength());
+    setSerializerId(m_wantedSerializer);
+    m_handshakeDone = true;
+    m_timer->stop();
+    setState(State::Open);
+    qCDebug(lcTransport) << "rawsocket connected to" << m_peer << "router limit" << h.maxLength();
+    QPointer<RawSocketTransport> self(this);
+    emit opened();
+    return self && isOpen();
+}
+
+void RawSocketTransport::processFrames(QByteArrayView data)
+{
+    auto result = m_framer.feed(data);
+    QPointer<RawSocketTransport> self(this);
+    for (Frame &frame : result.frames) {
+        if (!self || !isOpen())
+            return;
+        switch (frame.type) {
+        case FrameType::Message:
+            emit messageReceived(frame.payload);
+            break;
+        case FrameType::Ping:
+            writeBytes(encodeFrameHeader(FrameType::Pong, frame.payload.size()));
+            writeBytes(frame.payload);
+            break;
+        case FrameType::Pong:
+            emit pongReceived(frame.payload);
+            break;
+        }
+    }
+    if (self && isOpen() && result.hasError())
+        fail(result.error, result.errorText);
+}
+
+void RawSocketTransport::reportError(TransportError error, const QString &text)
+{
+    if (m_errorReported || m_finished)
+        return;
+    m_errorReported = true;
+    setError(error, text);
+    if (m_closeReason.isEmpty())
+        m_closeReason = text;
+    qCInfo(lcTransport).noquote() << kind() << m_peer << text;
+    emit errorOccurred(error, text);
+}
+
+void RawSocketTransport::fail(TransportError error, const QString &text)
+{
+    if (m_finished)
+        return;
+    reportError(error, text);
+    if (state() == State::Closing || state() == State::Closed)
+        return;
+    setState(State::Closing);
+    disconnectSocket();
+}
+
+void RawSocketTransport::close(const QString &reason)
+{
+    if (m_finished || state() == State::Closing || state() == State::Closed)
+        return;
+    m_closeReason = reason.isEmpty() ? QStringLiteral("connection closed locally") : reason;
+    qCDebug(lcTransport).noquote() << kind() << m_peer << "closing:" << m_closeReason;
+    setState(State::Closing);
+    disconnectSocket();
+}
+
+void RawSocketTransport::abort()
+{
+    if (m_finished)
+        return;
+    if (m_closeReason.isEmpty())
+        m_closeReason = QStringLiteral("connection aborted");
+    setState(State::Closing);
+    abortSocket();
+    finish();
+}
+
+bool RawSocketTransport::socketUnconnected() const
+{
+    if (m_tcp)
+        return m_tcp->state() == QAbstractSocket::UnconnectedState;
+    return m_local->state() == QLocalSocket::UnconnectedState;
+}
+
+void RawSocketTransport::disconnectSocket()
+{
+    if (socketUnconnected()) {
+        scheduleFinish();
+        return;
+    }
+    // Graceful: what we queued (an error reply, a last message) is flushed before the socket closes.
+    if (m_tcp) {
+        if (m_tcp->state() == QAbstractSocket::ConnectedState)
+            m_tcp->disconnectFromHost();
+        else
+            m_tcp->abort();
+    } else {
+        if (m_local->state() == QLocalSocket::ConnectedState)
+            m_local->disconnectFromServer();
+        else
+            m_local->abort();
+    }
+    if (socketUnconnected())
+        scheduleFinish();
+    else if (!m_finished)
+        m_timer->start(detail::kCloseTimeoutMs);
+}
+
+void RawSocketTransport::abortSocket()
+{
+    if (m_tcp)
+        m_tcp->abort();
+    else if (m_local)
+        m_local->abort();
+}
+
+void RawSocketTransport::onSocketStateUnconnected()
+{
+    // Queued: socket errors are emitted after the state change; let them arrive first.
+    scheduleFinish();
+}
+
+void RawSocketTransport::scheduleFinish()
+{
+    QMetaObject::invokeMethod(this, &RawSocketTransport::finish, Qt::QueuedConnection);
+}
+
+void RawSocketTransport::onTcpError(int socketError)
+{
+    if (m_finished)
+        return;
+    const auto e = QAbstractSocket::SocketError(socketError);
+    const QString text = m_tcp->errorString();
+    if (e == QAbstractSocket::RemoteHostClosedError) {
+        if (!m_handshakeDone && !m_errorReported && state() == State::Connecting)
+            reportError(TransportError::HandshakeFailed,
+                        QStringLiteral("connection closed by the peer during the RawSocket handshake"));
+        return; // the normal end of an open connection; finish() follows
+    }
+    if (state() != State::Connecting && state() != State::Open)
+        return; // already closing: errors while closing are noise
+    switch (e) {
+    case QAbstractSocket::ConnectionRefusedError:
+        reportError(TransportError::ConnectionRefused, QStringLiteral("connection to %1 refused: %2").arg(m_peer, text));
+        break;
+    case QAbstractSocket::HostNotFoundError:
+        reportError(TransportError::HostNotFound, QStringLiteral("host %1 not found: %2").arg(m_url.host(), text));
+        break;
+    case QAbstractSocket::SocketTimeoutError:
+        reportError(TransportError::Timeout, text);
+        break;
+    default:
+        reportError(TransportError::NetworkError, text);
+        break;
+    }
+    if (!socketUnconnected())
+        m_tcp->abort();
+    scheduleFinish();
+}
+
+void RawSocketTransport::onLocalError(int socketError)
+{
+    if (m_finished)
+        return;
+    const auto e = QLocalSocket::LocalSocketError(socketError);
+    const QString text = m_local->errorString();
+    if (e == QLocalSocket::PeerClosedError) {
+        if (!m_handshakeDone && !m_errorReported && state() == State::Connecting)
+            reportError(TransportError::HandshakeFailed,
+                        QStringLiteral("connection closed by the peer during the RawSocket handshake"));
+        return;
+    }
+    if (state() != State::Connecting && state() != State::Open)
+        return;
+    switch (e) {
+    case QLocalSocket::ConnectionRefusedError:
+        reportError(TransportError::ConnectionRefused, QStringLiteral("connection to %1 refused: %2").arg(m_peer, text));
+        break;
+    case QLocalSocket::ServerNotFoundError:
+        reportError(TransportError::ConnectionRefused, QStringLiteral("no server listening at %1: %2").arg(m_peer, text));
+        break;
+    case QLocalSocket::SocketTimeoutError:
+        reportError(TransportError::Timeout, text);
+        break;
+    default:
+        reportError(TransportError::NetworkError, text);
+        break;
+    }
+    if (!socketUnconnected())
+        m_local->abort();
+    scheduleFinish();
+}
+
+void RawSocketTransport::finish()
+{
+    if (m_finished)
+        return;
+    if (!socketUnconnected()) {
+        // Still connected (a stale queued call): the next state change schedules us again.
+        return;
+    }
+    if (!m_handshakeDone && !m_errorReported && m_closeReason.isEmpty())
+        reportError(TransportError::HandshakeFailed, QStringLiteral("connection closed during the RawSocket handshake"));
+    m_finished = true;
+    m_timer->stop();
+    if (m_closeReason.isEmpty())
+        m_closeReason = QStringLiteral("connection closed by peer");
+    setState(State::Closed);
+    qCDebug(lcTransport).noquote() << kind() << m_peer << "closed:" << m_closeReason;
+    emit closed(m_closeReason);
+}
+
+} // namespace wb::transport

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "transport/rawsocket/rawsocketframer.h"
+#include "transport/transport.h"
+
+#include <QPointer>
+#include <QUrl>
+
+class QIODevice;
+class QLocalSocket;
+class QTcpSocket;
+class QTimer;
+
+namespace wb::transport {
+
+/// WAMP RawSocket over TCP (rs://host:port, tcp://host:port) or a Unix domain socket (unix:///path).
+///
+/// Client side: construct with ConnectOptions; it connects, sends the handshake and emits opened() once the
+/// router's reply echoes our serializer (the router's length becomes maxOutgoingMessageSize()), or
+/// errorOccurred() + closed() on failure. connectTimeoutMs covers connect and handshake.
+///
+/// Server side: RawSocketListener constructs it around an accepted socket. It answers the client's handshake
+/// (error reply 1 for an unsupported serializer, 3 for non-zero reserved octets, nothing at all when the first
+/// octet is not 0x7F) and emits opened() when done; the listener then hands it out through newTransport().
+///
+/// The incoming limit we announce is 2^(9+L) for the smallest L covering maxIncomingMessageSize() (at most
+/// 2^24); once the handshake is done maxIncomingMessageSize() reports that announced value, which is what
+/// is enforced. A larger incoming frame gives errorOccurred(MessageTooLarge) and closes the connection.
+/// Every PING is answered with a PONG echoing its payload; PONGs are reported by pongReceived() only.
+class RawSocketTransport : public Transport
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RawSocketTransport)
+public:
+    enum class SocketKind { Tcp, Local };
+
+    /// Client: starts connecting from the event loop (so every signal comes after this returns).
+    RawSocketTransport(const ConnectOptions &options, SocketKind kind, QObject *parent = nullptr);
+    /// Server side, TCP: takes ownership of the connected \a socket and waits for the client's handshake.
+    RawSocketTransport(QTcpSocket *socket, qint64 maxIncoming, QObject *parent = nullptr);
+    /// Server side, Unix socket: \a serverPath names the listening socket (peers of a Unix socket have no name).
+    RawSocketTransport(QLocalSocket *socket, const QString &serverPath, qint64 maxIncoming, QObject *parent = nullptr);
+    ~RawSocketTransport() override;
+
+    QString peerAddress() const override;
+    QString kind() const override;
+    bool send(const QByteArray &message) override;
+    void close(const QString &reason = QString()) override;
+    void abort() override;
+    qint64 bytesToWrite() const override;
+
+    /// Sends a PING frame. Don't use it towards Crossbar or Twisted Autobahn: they cannot parse PING frames.
+    bool ping(const QByteArray &payload);
+    /// Server side: how long to wait for the client's handshake (default 10 s). Call before the event loop runs.
+    void setHandshakeTimeoutMs(int ms);
+    bool isServerSide() const { return m_serverSide; }
+
+signals:
+    void pongReceived(const QByteArray &payload);
+
+private:
+    void init();
+    void startConnecting();
+    void startServerHandshake();
+    void onConnected();
+    void onReadyRead();
+    void onSocketStateUnconnected();
+    void onTcpError(int socketError);
+    void onLocalError(int socketError);
+    /// Consumes handshake bytes from \a data; returns false when the transport failed.
+    bool processHandshake(QByteArray &data);
+    bool processServerHandshake(const rawsocket::Handshake &h);
+    bool processClientHandshake(const rawsocket::Handshake &h);
+    void processFrames(QByteArrayView data);
+    void writeBytes(const QByteArray &bytes);
+    void reportError(TransportError error, const QString &text);
+    /// Reports an error and closes gracefully (pending writes such as an error reply are flushed first).
+    void fail(TransportError error, const QString &text);
+    void disconnectSocket();
+    void abortSocket();
+    bool socketUnconnected() const;
+    void scheduleFinish();
+    void finish();
+
+    SocketKind m_kind;
+    bool m_serverSide;
+    QTcpSocket *m_tcp = nullptr;
+    QLocalSocket *m_local = nullptr;
+    QIODevice *m_io = nullptr;
+    QTimer *m_timer = nullptr;      ///< connect/handshake timeout, then close timeout
+    QUrl m_url;                     ///< client
+    QString m_localPath;            ///< unix socket path
+    QString m_peer;                 ///< cached, sockets forget their peer once closed
+    codec::SerializerId m_wantedSerializer = codec::SerializerId::Invalid; ///< client
+    int m_connectTimeoutMs = 10000;
+    QByteArray m_handshakeBuffer;
+    bool m_handshakeDone = false;
+    bool m_errorReported = false;
+    bool m_finished = false;
+    QString m_closeReason;
+    rawsocket::RawSocketFramer m_framer;
+};
+
+} // namespace wb::transport

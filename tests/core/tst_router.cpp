@@ -622,6 +622,599 @@ private slots:
         QVERIFY(leftSpy.at(0).at(1).toString().contains(s("exceeds the limit")));
         checkStillServing(b);
     }
+
+    // ------------------------------------------------------------------ publish & subscribe
+
+    void pubsub_data() { addTransportRows(); }
+    void pubsub()
+    {
+        QFETCH(QString, kind);
+        FakePeer *a = joined(kind);
+        FakePeer *b = joined(kind, SerializerId::MsgPack);
+        FakePeer *p = joined(kind, SerializerId::Cbor);
+        QVERIFY2(a && b && p, qPrintable(m_error));
+        const auto sa = a->subscribe(s("com.t"));
+        const auto sb = b->subscribe(s("com.t"));
+        const auto sp = p->subscribe(s("com.t"));
+        QVERIFY(sa && sb && sp);
+        QCOMPARE(sa->type(), MessageType::Subscribed);
+        const quint64 subId = sa->at(2).toUInt64().value_or(0);
+        QVERIFY(isValidId(subId));
+        QCOMPARE(sb->at(2).toUInt64().value_or(0), subId); // one ID per (topic, match), shared
+        // Re-subscribing returns the existing ID.
+        QCOMPARE(a->subscribe(s("com.t"))->at(2).toUInt64().value_or(0), subId);
+        // A different match policy is a different subscription.
+        const auto prefixSub = a->subscribe(s("com.t"), {{s("match"), s("prefix")}});
+        QVERIFY(prefixSub->at(2).toUInt64().value_or(0) != subId);
+        const quint64 prefixId = prefixSub->at(2).toUInt64().value_or(0);
+
+        // Default: publisher excluded, no PUBLISHED; payload intact.
+        const List args{1, s("two"), List{3}, Dict{{s("four"), 4}}};
+        const Dict kwargs{{s("k"), List{true, Value()}}};
+        p->send(Message::publish(p->nextRequestId(), {}, s("com.t"), args, kwargs));
+        auto ea = a->waitFor(MessageType::Event);
+        auto ea2 = a->waitFor(MessageType::Event); // exact and prefix subscription: two EVENTs
+        auto eb = b->waitFor(MessageType::Event);
+        QVERIFY(ea && ea2 && eb);
+        QCOMPARE(eb->at(1).toUInt64().value_or(0), subId);
+        QCOMPARE(eb->args(), args);
+        QCOMPARE(eb->kwargs(), kwargs);
+        QCOMPARE(dictAt(*eb, 3), Dict()); // exact subscription: no topic, publisher not disclosed
+        QCOMPARE(ea->at(2), ea2->at(2));  // same publication ID
+        const QSet<quint64> aSubs{ea->at(1).toUInt64().value_or(0), ea2->at(1).toUInt64().value_or(0)};
+        QCOMPARE(aSubs, (QSet<quint64>{subId, prefixId}));
+        const Message &prefixEvent = ea->at(1).toUInt64() == prefixId ? *ea : *ea2;
+        QCOMPARE(dictAt(prefixEvent, 3).value(s("topic")), Value(s("com.t")));
+
+        // exclude_me:false + acknowledge + disclose_me: the publisher gets its own event; PUBLISHED matches.
+        quint64 req = p->nextRequestId();
+        p->send(Message::publish(req, {{s("exclude_me"), false}, {s("acknowledge"), true}, {s("disclose_me"), true}}, s("com.t")));
+        const auto published = p->waitReply(req, {MessageType::Published});
+        QVERIFY(published);
+        QCOMPARE(published->type(), MessageType::Published);
+        const auto own = p->waitFor(MessageType::Event);
+        QVERIFY(own);
+        QCOMPARE(own->at(2), published->at(2));
+        QCOMPARE(own->size(), 4); // no payload: none sent
+        const Dict disclosed = dictAt(*own, 3);
+        QCOMPARE(disclosed.value(s("publisher")).toUInt64().value_or(0), p->sessionId());
+        QCOMPARE(disclosed.value(s("publisher_authrole")), Value(s("anonymous")));
+        QVERIFY(!disclosed.value(s("publisher_authid")).toString().isEmpty());
+        QVERIFY(b->waitFor(MessageType::Event));
+        QCOMPARE(a->waitFor(MessageType::Event)->at(2), published->at(2));
+        QCOMPARE(a->waitFor(MessageType::Event)->at(2), published->at(2));
+        QCOMPARE(p->pending(MessageType::Published), 0); // nothing else was acknowledged
+
+        // eligible / exclude (session IDs), eligible_authid / exclude_authrole.
+        auto publishMarked = [&](const Dict &options, const QString &marker) {
+            p->send(Message::publish(p->nextRequestId(), options, s("com.t"), {marker}));
+        };
+        const QString aAuthid = m_router->sessions().at(0).authid;
+        QCOMPARE(m_router->sessions().at(0).id, a->sessionId());
+        publishMarked({{s("eligible"), List{a->sessionId()}}}, s("eligible-a"));
+        publishMarked({{s("exclude"), List{a->sessionId()}}}, s("exclude-a"));
+        publishMarked({{s("eligible_authid"), List{aAuthid}}}, s("eligible-authid-a"));
+        publishMarked({{s("exclude_authrole"), List{s("anonymous")}}}, s("nobody"));
+        publishMarked({{s("eligible"), List{a->sessionId(), b->sessionId()}}, {s("exclude"), List{a->sessionId()}}}, s("b-only"));
+        publishMarked({}, s("end"));
+        auto markers = [](FakePeer *peer, QStringList *out) {
+            while (true) {
+                const auto e = peer->waitFor(MessageType::Event);
+                if (!e)
+                    return false;
+                out->append(e->args().value(0).toString());
+                if (out->last() == u"end")
+                    return true;
+            }
+        };
+        QStringList gotA, gotB;
+        QVERIFY(markers(a, &gotA));
+        QVERIFY(markers(b, &gotB));
+        // a has two matching subscriptions, so every marker it gets arrives twice.
+        QCOMPARE(gotA, (QStringList{s("eligible-a"), s("eligible-a"), s("eligible-authid-a"), s("eligible-authid-a"), s("end")}));
+        QCOMPARE(a->waitFor(MessageType::Event)->args().value(0), Value(s("end")));
+        QCOMPARE(gotB, (QStringList{s("exclude-a"), s("b-only"), s("end")}));
+
+        // Bad requests: ERROR only with acknowledge.
+        req = p->nextRequestId();
+        p->send(Message::publish(req, {{s("acknowledge"), true}}, s("com..bad")));
+        auto err = p->waitReply(req, {MessageType::Published});
+        QCOMPARE(err->type(), MessageType::Error);
+        QCOMPARE(err->at(1), Value(int(MessageType::Publish)));
+        QCOMPARE(err->uri(), uris::invalidUri);
+        QVERIFY(!err->args().value(0).toString().isEmpty());
+        req = p->nextRequestId();
+        p->send(Message::publish(req, {{s("acknowledge"), true}}, s("wamp.session.on_join")));
+        err = p->waitReply(req, {MessageType::Published});
+        QCOMPARE(err->uri(), uris::invalidUri);
+        req = p->nextRequestId();
+        p->send(Message::publish(req, {{s("acknowledge"), true}, {s("exclude"), List{s("x")}}}, s("com.t")));
+        err = p->waitReply(req, {MessageType::Published});
+        QCOMPARE(err->uri(), uris::invalidArgument);
+        p->send(Message::publish(p->nextRequestId(), {}, s("wamp.session.on_join"))); // silently dropped
+        checkStillServing(p);
+        QCOMPARE(p->pending(MessageType::Error), 0);
+
+        // Unsubscribe: UNSUBSCRIBED, then no_such_subscription; the others keep the subscription.
+        req = a->nextRequestId();
+        a->send(Message::unsubscribe(req, subId));
+        QCOMPARE(a->waitReply(req, {MessageType::Unsubscribed})->type(), MessageType::Unsubscribed);
+        req = a->nextRequestId();
+        a->send(Message::unsubscribe(req, subId));
+        err = a->waitReply(req, {MessageType::Unsubscribed});
+        QCOMPARE(err->type(), MessageType::Error);
+        QCOMPARE(err->uri(), uris::noSuchSubscription);
+        p->send(Message::publish(p->nextRequestId(), {}, s("com.t"), {s("after")}));
+        QCOMPARE(b->waitFor(MessageType::Event)->args().value(0), Value(s("after")));
+        const auto viaPrefix = a->waitFor(MessageType::Event);
+        QCOMPARE(viaPrefix->at(1).toUInt64().value_or(0), prefixId);
+        QCOMPARE(a->pending(MessageType::Event), 0);
+        QCOMPARE(a->undecodable() + b->undecodable() + p->undecodable(), 0);
+    }
+
+    void patternSubscriptions_data() { addTransportRows(); }
+    void patternSubscriptions()
+    {
+        QFETCH(QString, kind);
+        FakePeer *sub = joined(kind);
+        FakePeer *pub = joined(kind);
+        QVERIFY2(sub && pub, qPrintable(m_error));
+        const quint64 exact = sub->subscribe(s("com.p.x"))->at(2).toUInt64().value_or(0);
+        const quint64 prefix = sub->subscribe(s("com.p"), {{s("match"), s("prefix")}})->at(2).toUInt64().value_or(0);
+        const quint64 wild = sub->subscribe(s("com..x"), {{s("match"), s("wildcard")}})->at(2).toUInt64().value_or(0);
+        const quint64 other = sub->subscribe(s("org..x"), {{s("match"), s("wildcard")}})->at(2).toUInt64().value_or(0);
+        QVERIFY(exact && prefix && wild && other);
+        pub->send(Message::publish(pub->nextRequestId(), {}, s("com.p.x"), {42}));
+        QHash<quint64, Message> events;
+        for (int i = 0; i < 3; ++i) {
+            const auto e = sub->waitFor(MessageType::Event);
+            QVERIFY(e);
+            events.insert(e->at(1).toUInt64().value_or(0), *e);
+        }
+        QCOMPARE(events.size(), 3);
+        QVERIFY(events.contains(exact) && events.contains(prefix) && events.contains(wild));
+        QVERIFY(!dictAt(events.value(exact), 3).contains(s("topic")));
+        QCOMPARE(dictAt(events.value(prefix), 3).value(s("topic")), Value(s("com.p.x")));
+        QCOMPARE(dictAt(events.value(wild), 3).value(s("topic")), Value(s("com.p.x")));
+        QCOMPARE(events.value(prefix).at(2), events.value(exact).at(2));
+        // Prefix is a string prefix: com.p matches com.pq; the wildcard needs the same number of components.
+        pub->send(Message::publish(pub->nextRequestId(), {}, s("com.pq.y.x")));
+        const auto e = sub->waitFor(MessageType::Event);
+        QCOMPARE(e->at(1).toUInt64().value_or(0), prefix);
+        checkStillServing(pub);
+        QCOMPARE(sub->pending(MessageType::Event), 0);
+    }
+
+    void eventEncodedOncePerSerializer()
+    {
+        // Three JSON and two msgpack subscribers on one subscription: 2 encodings, 5 sends.
+        QList<FakePeer *> subs;
+        for (int i = 0; i < 5; ++i) {
+            FakePeer *p = joined(i % 2 ? s("ws") : s("rs"), i < 3 ? SerializerId::Json : SerializerId::MsgPack);
+            QVERIFY2(p, qPrintable(m_error));
+            QVERIFY(p->subscribe(s("com.hot")));
+            subs.append(p);
+        }
+        FakePeer *pub = joined(s("rs"), SerializerId::Cbor);
+        QVERIFY(pub);
+        const auto before = m_router->stats();
+        pub->send(Message::publish(pub->nextRequestId(), {}, s("com.hot"), {Value::bytes(QByteArray("\x00\x01", 2))}));
+        for (FakePeer *p : subs)
+            QVERIFY(p->waitFor(MessageType::Event));
+        const auto after = m_router->stats();
+        QCOMPARE(after.publications - before.publications, quint64(1));
+        QCOMPARE(after.eventsEncoded - before.eventsEncoded, quint64(2));
+        QCOMPARE(after.eventsSent - before.eventsSent, quint64(5));
+    }
+
+    // ------------------------------------------------------------------ RPC
+
+    void rpc_data() { addTransportRows(); }
+    void rpc()
+    {
+        QFETCH(QString, kind);
+        FakePeer *callee = joined(kind);
+        FakePeer *caller = joined(kind);
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        const auto reg = callee->register_(s("com.add"));
+        QCOMPARE(reg->type(), MessageType::Registered);
+        const quint64 regId = reg->at(2).toUInt64().value_or(0);
+        QVERIFY(isValidId(regId));
+
+        // CALL -> INVOCATION -> YIELD -> RESULT, payload intact both ways.
+        const List args{23, 7, List{1, List{2}}};
+        const Dict kwargs{{s("nested"), Dict{{s("a"), List{}}}}};
+        quint64 req = caller->nextRequestId();
+        caller->send(Message::call(req, {}, s("com.add"), args, kwargs));
+        auto inv = callee->waitFor(MessageType::Invocation);
+        QVERIFY(inv);
+        QCOMPARE(inv->at(1).toUInt64().value_or(0), quint64(1)); // INVOCATION IDs: sequential per callee
+        QCOMPARE(inv->at(2).toUInt64().value_or(0), regId);
+        QCOMPARE(dictAt(*inv, 3), Dict()); // exact registration: no procedure; no disclosure
+        QCOMPARE(inv->args(), args);
+        QCOMPARE(inv->kwargs(), kwargs);
+        callee->send(Message::yield(inv->requestId(), {}, {30}, {{s("x"), 1}}));
+        auto res = caller->waitReply(req, {MessageType::Result});
+        QVERIFY(res);
+        QCOMPARE(res->type(), MessageType::Result);
+        QCOMPARE(res->args(), (List{30}));
+        QCOMPARE(res->kwargs(), (Dict{{s("x"), 1}}));
+        QCOMPARE(dictAt(*res, 2), Dict());
+
+        // Empty YIELD -> RESULT without payload; disclose_me -> caller details.
+        req = caller->nextRequestId();
+        caller->send(Message::call(req, {{s("disclose_me"), true}}, s("com.add")));
+        inv = callee->waitFor(MessageType::Invocation);
+        QCOMPARE(inv->at(1).toUInt64().value_or(0), quint64(2));
+        QCOMPARE(dictAt(*inv, 3).value(s("caller")).toUInt64().value_or(0), caller->sessionId());
+        QCOMPARE(dictAt(*inv, 3).value(s("caller_authrole")), Value(s("anonymous")));
+        QCOMPARE(inv->size(), 4);
+        callee->send(Message::yield(inv->requestId(), {}));
+        res = caller->waitReply(req, {MessageType::Result});
+        QCOMPARE(res->type(), MessageType::Result);
+        QCOMPARE(res->size(), 3);
+
+        // Callee error: URI, args and kwargs intact.
+        req = caller->nextRequestId();
+        caller->send(Message::call(req, {}, s("com.add"), {1}));
+        inv = callee->waitFor(MessageType::Invocation);
+        callee->send(Message::error(MessageType::Invocation, inv->requestId(), {{s("ignored"), 1}}, s("com.myapp.error.bad"),
+                                    {1, s("x")}, {{s("why"), s("because")}}));
+        auto err = caller->waitReply(req, {MessageType::Result});
+        QCOMPARE(err->type(), MessageType::Error);
+        QCOMPARE(err->at(1), Value(int(MessageType::Call)));
+        QCOMPARE(err->uri(), s("com.myapp.error.bad"));
+        QCOMPARE(err->args(), (List{1, s("x")}));
+        QCOMPARE(err->kwargs(), (Dict{{s("why"), s("because")}}));
+
+        // Late YIELD for a finished invocation: discarded, not a violation.
+        callee->send(Message::yield(inv->requestId(), {}, {99}));
+
+        // no_such_procedure, invalid_uri, procedure_already_exists, reserved namespace.
+        req = caller->nextRequestId();
+        caller->send(Message::call(req, {}, s("com.nothing")));
+        err = caller->waitReply(req, {MessageType::Result});
+        QCOMPARE(err->uri(), uris::noSuchProcedure);
+        QCOMPARE(err->args(), (List{s("no callee registered for procedure 'com.nothing'")}));
+        req = caller->nextRequestId();
+        caller->send(Message::call(req, {}, s("com. bad")));
+        err = caller->waitReply(req, {MessageType::Result});
+        QCOMPARE(err->uri(), uris::invalidUri);
+        QVERIFY(err->args().value(0).toString().contains(s("whitespace")));
+        err = caller->register_(s("com.add"));
+        QCOMPARE(err->type(), MessageType::Error);
+        QCOMPARE(err->at(1), Value(int(MessageType::Register)));
+        QCOMPARE(err->uri(), uris::procedureAlreadyExists);
+        err = callee->register_(s("com.add"));
+        QCOMPARE(err->uri(), uris::procedureAlreadyExists);
+        QCOMPARE(caller->register_(s("com.add"), {{s("match"), s("prefix")}})->type(), MessageType::Registered);
+        QCOMPARE(caller->register_(s("wamp.my.proc"))->uri(), uris::invalidUri);
+        QCOMPARE(caller->register_(s("com..proc"))->uri(), uris::invalidUri);
+        QCOMPARE(caller->register_(s("com.x"), {{s("match"), 1}})->uri(), uris::invalidArgument);
+
+        // UNREGISTER; afterwards the exact procedure is gone (the prefix registration takes the call).
+        req = callee->nextRequestId();
+        callee->send(Message::unregister(req, regId));
+        QCOMPARE(callee->waitReply(req, {MessageType::Unregistered})->type(), MessageType::Unregistered);
+        req = callee->nextRequestId();
+        callee->send(Message::unregister(req, regId));
+        err = callee->waitReply(req, {MessageType::Unregistered});
+        QCOMPARE(err->uri(), uris::noSuchRegistration);
+        QVERIFY(!callee->isClosed());
+        QVERIFY(!caller->isClosed());
+        QCOMPARE(m_router->stats().protocolViolations, quint64(0));
+    }
+
+    void registrationPrecedence()
+    {
+        FakePeer *callee = joined(s("ws"));
+        FakePeer *caller = joined(s("rs"));
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        QHash<QString, quint64> regs;
+        const QList<std::pair<QString, QString>> patterns = {
+            {s("a1.b2.c3"), s("exact")},        {s("a1.b2"), s("prefix")},        {s("a1"), s("prefix")},
+            {s("a1.b2.c33..e5"), s("wildcard")}, {s("a1.b2..d4.e5"), s("wildcard")}, {s("x..z"), s("wildcard")},
+        };
+        for (const auto &[uri, match] : patterns) {
+            const auto r = callee->register_(uri, {{s("match"), match}});
+            QCOMPARE(r->type(), MessageType::Registered);
+            regs.insert(uri, r->at(2).toUInt64().value_or(0));
+        }
+        auto route = [&](const QString &procedure) -> std::pair<quint64, QString> {
+            const quint64 req = caller->nextRequestId();
+            caller->send(Message::call(req, {}, procedure));
+            const auto inv = callee->waitFor(MessageType::Invocation);
+            if (!inv)
+                return {0, QString()};
+            callee->send(Message::yield(inv->requestId(), {}));
+            caller->waitReply(req, {MessageType::Result});
+            return {inv->at(2).toUInt64().value_or(0), dictAt(*inv, 3).value(s("procedure")).toString()};
+        };
+        QCOMPARE(route(s("a1.b2.c3")), std::make_pair(regs.value(s("a1.b2.c3")), QString()));
+        QCOMPARE(route(s("a1.b2.c4")), std::make_pair(regs.value(s("a1.b2")), s("a1.b2.c4")));
+        QCOMPARE(route(s("a1.b3")), std::make_pair(regs.value(s("a1")), s("a1.b3")));
+        QCOMPARE(route(s("x.y.z")), std::make_pair(regs.value(s("x..z")), s("x.y.z")));
+        // Wildcards only: remove the prefixes by using another root.
+        const auto r1 = callee->register_(s("q.b2.c33..e5"), {{s("match"), s("wildcard")}});
+        const auto r2 = callee->register_(s("q.b2..d4.e5"), {{s("match"), s("wildcard")}});
+        QCOMPARE(route(s("q.b2.c33.d4.e5")).first, r1->at(2).toUInt64().value_or(0));
+        QCOMPARE(route(s("q.b2.c34.d4.e5")).first, r2->at(2).toUInt64().value_or(0));
+    }
+
+    void calleeLeavesMidCall_data() { addTransportRows(); }
+    void calleeLeavesMidCall()
+    {
+        QFETCH(QString, kind);
+        FakePeer *callee = joined(kind);
+        FakePeer *caller = joined(kind);
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        QCOMPARE(callee->register_(s("com.slow"))->type(), MessageType::Registered);
+        const quint64 req = caller->nextRequestId();
+        caller->send(Message::call(req, {}, s("com.slow"), {1}));
+        QVERIFY(callee->waitFor(MessageType::Invocation));
+        callee->abortTransport();
+        const auto err = caller->waitReply(req, {MessageType::Result});
+        QVERIFY(err);
+        QCOMPARE(err->type(), MessageType::Error);
+        QCOMPARE(err->uri(), uris::canceled);
+        QCOMPARE(err->args(), (List{s("callee left before answering")}));
+        // The registration went with the callee: another session can register the procedure.
+        FakePeer *other = joined(kind);
+        QVERIFY(other);
+        QCOMPARE(other->register_(s("com.slow"))->type(), MessageType::Registered);
+        QTRY_COMPARE(m_router->sessionCount(), 2);
+    }
+
+    void callerLeavesMidCall_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<bool>("calleeCancels");
+        QTest::newRow("ws-canceling-callee") << s("ws") << true;
+        QTest::newRow("ws-plain-callee") << s("ws") << false;
+        QTest::newRow("rs-canceling-callee") << s("rs") << true;
+        QTest::newRow("rs-plain-callee") << s("rs") << false;
+    }
+    void callerLeavesMidCall()
+    {
+        QFETCH(QString, kind);
+        QFETCH(bool, calleeCancels);
+        const Dict plainRoles{{s("roles"), Dict{{s("callee"), Dict()}, {s("caller"), Dict()}}}};
+        FakePeer *callee = joined(kind, SerializerId::Json, calleeCancels ? Dict() : plainRoles);
+        FakePeer *caller = joined(kind);
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        QCOMPARE(callee->register_(s("com.slow"))->type(), MessageType::Registered);
+        caller->send(Message::call(caller->nextRequestId(), {{s("receive_progress"), true}}, s("com.slow")));
+        const auto inv = callee->waitFor(MessageType::Invocation);
+        QVERIFY(inv);
+        // receive_progress is passed on only to a callee that announced progressive_call_results.
+        QCOMPARE(dictAt(*inv, 3).value(s("receive_progress")).toBool(), calleeCancels);
+        caller->abortTransport();
+        QTRY_COMPARE(m_router->sessionCount(), 1);
+        if (calleeCancels) {
+            const auto intr = callee->waitFor(MessageType::Interrupt);
+            QVERIFY(intr);
+            QCOMPARE(intr->requestId(), inv->requestId());
+            QCOMPARE(dictAt(*intr, 2).value(s("mode")), Value(s("killnowait")));
+        }
+        // The late YIELD is discarded, and the callee keeps being served.
+        callee->send(Message::yield(inv->requestId(), {}, {1}));
+        checkStillServing(callee);
+        QCOMPARE(callee->pending(MessageType::Interrupt), 0);
+        QVERIFY(!callee->isClosed());
+    }
+
+    void cancel_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<bool>("calleeCancels");
+        QTest::newRow("skip") << s("skip") << true;
+        QTest::newRow("killnowait") << s("killnowait") << true;
+        QTest::newRow("kill") << s("kill") << true;
+        QTest::newRow("no-mode") << QString() << true;
+        QTest::newRow("kill-plain-callee") << s("kill") << false;
+    }
+    void cancel()
+    {
+        QFETCH(QString, mode);
+        QFETCH(bool, calleeCancels);
+        const Dict plainRoles{{s("roles"), Dict{{s("callee"), Dict()}}}};
+        FakePeer *callee = joined(s("ws"), SerializerId::Json, calleeCancels ? Dict() : plainRoles);
+        FakePeer *caller = joined(s("rs"));
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        QCOMPARE(callee->register_(s("com.slow"))->type(), MessageType::Registered);
+        const quint64 req = caller->nextRequestId();
+        caller->send(Message::call(req, {}, s("com.slow")));
+        const auto inv = callee->waitFor(MessageType::Invocation);
+        QVERIFY(inv);
+        caller->send(Message::cancel(req, mode.isEmpty() ? Dict() : Dict{{s("mode"), mode}}));
+        const QString effective = !calleeCancels ? s("skip") : mode.isEmpty() ? s("killnowait") : mode;
+        if (effective != u"skip") {
+            const auto intr = callee->waitFor(MessageType::Interrupt);
+            QVERIFY(intr);
+            QCOMPARE(intr->requestId(), inv->requestId());
+            QCOMPARE(dictAt(*intr, 2).value(s("mode")), Value(effective));
+        }
+        if (effective == u"kill") {
+            // The callee's answer is the caller's answer.
+            QVERIFY(!caller->waitReply(req, {MessageType::Result}, 200));
+            callee->send(Message::error(MessageType::Invocation, inv->requestId(), {}, uris::canceled, {s("stopped")}));
+        }
+        const auto err = caller->waitReply(req, {MessageType::Result});
+        QVERIFY(err);
+        QCOMPARE(err->type(), MessageType::Error);
+        QCOMPARE(err->uri(), uris::canceled);
+        // Late answers are discarded; a repeated CANCEL is ignored.
+        callee->send(Message::yield(inv->requestId(), {}, {1}));
+        caller->send(Message::cancel(req, {{s("mode"), s("kill")}}));
+        checkStillServing(caller);
+        checkStillServing(callee);
+        QCOMPARE(caller->pending(MessageType::Result), 0);
+        QCOMPARE(callee->pending(MessageType::Interrupt), 0);
+    }
+
+    void progressiveResults()
+    {
+        FakePeer *callee = joined(s("ws"));
+        FakePeer *caller = joined(s("rs"), SerializerId::MsgPack);
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        QCOMPARE(callee->register_(s("com.stream"))->type(), MessageType::Registered);
+        const quint64 req = caller->nextRequestId();
+        caller->send(Message::call(req, {{s("receive_progress"), true}}, s("com.stream")));
+        const auto inv = callee->waitFor(MessageType::Invocation);
+        QVERIFY(inv);
+        QCOMPARE(dictAt(*inv, 3).value(s("receive_progress")), Value(true));
+        for (int i = 0; i < 3; ++i)
+            callee->send(Message::yield(inv->requestId(), {{s("progress"), true}}, {i}));
+        callee->send(Message::yield(inv->requestId(), {}, {s("done")}));
+        for (int i = 0; i < 3; ++i) {
+            const auto r = caller->waitReply(req, {MessageType::Result});
+            QVERIFY(r);
+            QCOMPARE(dictAt(*r, 2).value(s("progress")), Value(true));
+            QCOMPARE(r->args(), (List{i}));
+        }
+        const auto fin = caller->waitReply(req, {MessageType::Result});
+        QCOMPARE(dictAt(*fin, 2), Dict());
+        QCOMPARE(fin->args(), (List{s("done")}));
+    }
+
+    void transcoding_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<SerializerId>("callerSer");
+        QTest::addColumn<SerializerId>("calleeSer");
+        for (const QString &kind : {s("ws"), s("rs")}) {
+            QTest::addRow("%s-json-msgpack", qPrintable(kind)) << kind << SerializerId::Json << SerializerId::MsgPack;
+            QTest::addRow("%s-json-cbor", qPrintable(kind)) << kind << SerializerId::Json << SerializerId::Cbor;
+            QTest::addRow("%s-msgpack-json", qPrintable(kind)) << kind << SerializerId::MsgPack << SerializerId::Json;
+            QTest::addRow("%s-cbor-json", qPrintable(kind)) << kind << SerializerId::Cbor << SerializerId::Json;
+            QTest::addRow("%s-msgpack-cbor", qPrintable(kind)) << kind << SerializerId::MsgPack << SerializerId::Cbor;
+        }
+    }
+    void transcoding()
+    {
+        QFETCH(QString, kind);
+        QFETCH(SerializerId, callerSer);
+        QFETCH(SerializerId, calleeSer);
+        FakePeer *callee = joined(kind, calleeSer);
+        FakePeer *caller = joined(kind == u"ws" ? s("rs") : s("ws"), callerSer);
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        QCOMPARE(callee->register_(s("com.echo"))->type(), MessageType::Registered);
+        const QByteArray blob("\x00\xff\x10\x80 bytes\x00", 11);
+        const List args{Value::bytes(blob), bigInt(), Value(qint64(-1)), s("ünïcødé ✓"), 1.5, true, Value(), List{Value::bytes(QByteArray())}};
+        const Dict kwargs{{s("bin"), Value::bytes(blob)}, {s("max"), bigInt()}};
+        const quint64 req = caller->nextRequestId();
+        caller->send(Message::call(req, {}, s("com.echo"), args, kwargs));
+        const auto inv = callee->waitFor(MessageType::Invocation);
+        QVERIFY(inv);
+        QCOMPARE(inv->args(), args);
+        QCOMPARE(inv->kwargs(), kwargs);
+        QVERIFY(inv->args().at(0).isBytes());
+        QVERIFY(inv->args().at(1).isInteger());
+        callee->send(Message::yield(inv->requestId(), {}, inv->args(), inv->kwargs()));
+        const auto res = caller->waitReply(req, {MessageType::Result});
+        QVERIFY(res);
+        QCOMPARE(res->type(), MessageType::Result);
+        QCOMPARE(res->args(), args);
+        QCOMPARE(res->kwargs(), kwargs);
+    }
+
+    // ------------------------------------------------------------------ shutdown and resource limits
+
+    void stop()
+    {
+        FakePeer *polite = joined(s("ws"));
+        FakePeer *rude = joined(s("rs"));
+        FakePeer *joining = peer(s("ws"));
+        QVERIFY2(polite && rude && joining, qPrintable(m_error));
+        QSignalSpy stoppedSpy(m_router.get(), &Router::stopped);
+        QSignalSpy leftSpy(m_router.get(), &Router::sessionLeft);
+        connect(polite, &FakePeer::messageArrived, this, [polite](const Message &m) {
+            if (m.type() == MessageType::Goodbye)
+                polite->send(Message::goodbye({}, uris::closeGoodbyeAndOut));
+        });
+        m_router->stop();
+        QVERIFY(m_router->listeningUrls().isEmpty());
+        const auto bye = polite->waitFor(MessageType::Goodbye);
+        QVERIFY(bye);
+        QCOMPARE(bye->uri(), uris::closeSystemShutdown);
+        QVERIFY(!dictAt(*bye, 1).value(s("message")).toString().isEmpty());
+        QVERIFY(polite->waitClosed());
+        QVERIFY(rude->waitFor(MessageType::Goodbye));
+        QVERIFY(joining->waitFor(MessageType::Abort));
+        // The rude one never answers: closed after the grace period.
+        QVERIFY(rude->waitClosed(6000));
+        QVERIFY(joining->waitClosed());
+        QTRY_COMPARE_WITH_TIMEOUT(stoppedSpy.size(), 1, 10000);
+        QCOMPARE(leftSpy.size(), 2);
+        QCOMPARE(m_router->sessionCount(), 0);
+        // Restartable.
+        QVERIFY(m_router->start().ok());
+        QVERIFY(joined(s("ws")));
+    }
+
+    void startFailure()
+    {
+        // A second router on the same port: start() fails with the reason and leaves nothing listening.
+        RouterConfig c = testConfig();
+        c.listeners = {router::ListenerConfig{QUrl(s("rs://127.0.0.1:0"))},
+                       router::ListenerConfig{urlFor(s("ws"))}};
+        Router second(c);
+        const Status st = second.start();
+        QVERIFY(!st.ok());
+        QVERIFY2(st.errorString().contains(urlFor(s("ws")).toString()), qPrintable(st.errorString()));
+        QVERIFY(second.listeningUrls().isEmpty());
+    }
+
+    void slowConsumerDropped()
+    {
+        RouterConfig c = testConfig();
+        c.maxOutboundQueueBytes = 256 * 1024;
+        QVERIFY(startRouter(c));
+        // A raw RawSocket client that subscribes and then stops reading.
+        QTcpSocket sock;
+        QByteArray received;
+        bool closed = false;
+        connect(&sock, &QTcpSocket::readyRead, this, [&] { received += sock.readAll(); });
+        connect(&sock, &QTcpSocket::disconnected, this, [&closed] { closed = true; });
+        sock.connectToHost(urlFor(s("rs")).host(), quint16(urlFor(s("rs")).port()));
+        QTRY_VERIFY(sock.state() == QAbstractSocket::ConnectedState);
+        auto frame = [](const Message &m) -> QByteArray {
+            const QByteArray payload = codec::serializer(SerializerId::Json)->encode(m.toValue());
+            const quint32 n = quint32(payload.size());
+            QByteArray h(4, '\0');
+            h[1] = char((n >> 16) & 0xff);
+            h[2] = char((n >> 8) & 0xff);
+            h[3] = char(n & 0xff);
+            return h + payload;
+        };
+        sock.write(QByteArray::fromHex("7ff10000"));
+        sock.write(frame(Message::hello(kRealm, {{s("roles"), FakePeer::defaultRoles()}})));
+        sock.write(frame(Message::subscribe(1, {}, s("com.flood"))));
+        QTRY_VERIFY(received.contains("[33,1,"));
+        sock.setReadBufferSize(1); // stop reading: the kernel buffers fill, then the router's queue grows
+        disconnect(&sock, &QTcpSocket::readyRead, this, nullptr);
+
+        FakePeer *pub = joined(s("ws"));
+        FakePeer *healthy = joined(s("rs"));
+        QVERIFY2(pub && healthy, qPrintable(m_error));
+        QVERIFY(healthy->subscribe(s("com.flood")));
+        QSignalSpy leftSpy(m_router.get(), &Router::sessionLeft);
+        const List payload{QString(64 * 1024, u'x')};
+        int sent = 0;
+        QVERIFY(QTest::qWaitFor([&] {
+            if (logContains(s("slow consumer")))
+                return true;
+            // Publish in small batches so the healthy subscriber keeps up.
+            for (int i = 0; i < 8 && sent < 4000; ++i, ++sent)
+                pub->send(Message::publish(pub->nextRequestId(), {}, s("com.flood"), payload));
+            while (healthy->next(0)) {}
+            return false;
+        }, 60000));
+        QVERIFY(logContains(s("dropped: slow consumer (")));
+        QTRY_COMPARE(leftSpy.size(), 1);
+        QVERIFY(leftSpy.at(0).at(1).toString().contains(s("slow consumer")));
+        checkStillServing(healthy);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstRouter)

@@ -1,10 +1,90 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// wampscope: the workbench window. It starts with the built-in router running on the defaults
+// (ws://127.0.0.1:8080/ws, rs://127.0.0.1:8081, realm realm1). Without a display it says so and runs the
+// router headless, exactly like `wampscope-cli router`.
+
+#include "cli/cli.h"
 #include "mainwindow.h"
+#include "router/router.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+
+#include <cstdio>
+
+namespace {
+
+bool haveDisplay()
+{
+    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        return true; // explicitly chosen platform (offscreen, xcb, wayland, ...)
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
+    if (!haveDisplay()) {
+        fputs("wampscope: no display found (DISPLAY and WAYLAND_DISPLAY are unset): running the built-in router "
+              "headless instead. Press Ctrl+C to stop.\n",
+              stderr);
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("wampscope"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(WAMPSCOPE_VERSION));
+        QStringList args{QCoreApplication::applicationFilePath(), QStringLiteral("router")};
+        args += QCoreApplication::arguments().mid(1);
+        return wb::cli::runRouterCommand(args);
+    }
+
     QApplication app(argc, argv);
-    wb::ui::MainWindow w;
-    w.show();
+    QApplication::setApplicationName(QStringLiteral("Wampscope"));
+    QApplication::setOrganizationName(QStringLiteral("Wampscope"));
+    QApplication::setApplicationVersion(QStringLiteral(WAMPSCOPE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Wampscope: a workbench for WAMP routers and clients."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("self-test"), QStringLiteral("Start the router on free ports, open the window, exit 0 if both work.")});
+    parser.addOption({QStringLiteral("no-router"), QStringLiteral("Do not start the built-in router.")});
+    parser.process(app);
+
+    const bool selfTest = parser.isSet(QStringLiteral("self-test"));
+    wb::router::RouterConfig config = wb::router::RouterConfig::defaults();
+    if (selfTest) {
+        for (auto &l : config.listeners) {
+            QUrl u = l.url;
+            u.setPort(0);
+            l.url = u;
+        }
+    }
+    std::unique_ptr<wb::router::Router> router;
+    QString routerError;
+    if (!parser.isSet(QStringLiteral("no-router"))) {
+        router = std::make_unique<wb::router::Router>(config);
+        const wb::Status st = router->start();
+        if (!st.ok()) {
+            routerError = st.errorString();
+            router.reset();
+        }
+    }
+
+    wb::ui::MainWindow window(router.get());
+    if (!routerError.isEmpty())
+        window.appendLog(QObject::tr("The built-in router could not start: %1").arg(routerError));
+    window.show();
+
+    if (selfTest) {
+        const bool ok = router && !router->listeningUrls().isEmpty() && window.isVisible();
+        fprintf(stderr, "wampscope self-test: %s%s\n", ok ? "ok" : "FAILED ",
+                ok ? "" : qPrintable(routerError));
+        return ok ? 0 : 1;
+    }
+    if (!routerError.isEmpty())
+        QMessageBox::warning(&window, QObject::tr("Built-in router"),
+                             QObject::tr("The built-in router could not start:\n%1\n\nIs another router using the port?")
+                                 .arg(routerError));
     return app.exec();
 }

@@ -1,5 +1,780 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// wampscope-cli: the Wampscope core without a display. A contract users and scripts rely on:
+// JSON lines on stdout, human diagnostics on stderr, documented exit codes.
+
 #include "cli.h"
+
+#include "codec/serializer.h"
+#include "router/router.h"
+#include "session/session.h"
+#include "wamp/errors.h"
+#include "wamp/uri.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace wb::cli {
-int run(QCoreApplication &) { return 2; }
+
+using namespace wb::wamp;
+
+namespace {
+
+enum ExitCode { ExitOk = 0, ExitWampError = 1, ExitUsage = 2, ExitConnection = 3, ExitTimeout = 4 };
+
+QString s(const char *t) { return QString::fromUtf8(t); }
+
+void out(const QString &line)
+{
+    const QByteArray b = line.toUtf8() + '\n';
+    fwrite(b.constData(), 1, size_t(b.size()), stdout);
+    fflush(stdout);
 }
+
+void err(const QString &line)
+{
+    const QByteArray b = line.toUtf8() + '\n';
+    fwrite(b.constData(), 1, size_t(b.size()), stderr);
+    fflush(stderr);
+}
+
+/// Dicts as one JSON line through the real JSON serializer (bytes use the WAMP "\u0000"+base64 convention).
+QString jsonLine(const Value &v)
+{
+    return QString::fromUtf8(codec::serializer(codec::SerializerId::Json)->encode(v));
+}
+
+/// An ARG or VALUE is parsed as JSON when it is valid JSON, otherwise taken as a string.
+Value parseArg(const QString &text)
+{
+    auto v = codec::serializer(codec::SerializerId::Json)->decode(text.toUtf8());
+    return v.ok() ? *v : Value(text);
+}
+
+// ---- SIGINT/SIGTERM -> quit the event loop (self-pipe) ----
+int s_sigFd[2] = {-1, -1};
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto r = ::write(s_sigFd[0], &c, 1);
+}
+void installSignalHandlers(std::function<void()> onStop)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_sigFd) != 0)
+        return;
+    auto *n = new QSocketNotifier(s_sigFd[1], QSocketNotifier::Read, QCoreApplication::instance());
+    QObject::connect(n, &QSocketNotifier::activated, n, [n, onStop = std::move(onStop)] {
+        char c;
+        [[maybe_unused]] auto r = ::read(s_sigFd[1], &c, 1);
+        n->setEnabled(false);
+        onStop();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+const char *kUsage =
+    "Usage: wampscope-cli <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  router     Run the built-in WAMP router\n"
+    "  call       Call a procedure and print its result\n"
+    "  publish    Publish an event\n"
+    "  subscribe  Subscribe to a topic and print events\n"
+    "  register   Register a mock procedure and serve invocations\n"
+    "\n"
+    "Run 'wampscope-cli <command> --help' for the options of a command.\n"
+    "\n"
+    "Output: results and events are JSON lines on stdout; diagnostics go to stderr.\n"
+    "Exit codes: 0 success, 1 WAMP error, 2 usage error, 3 connection or authentication failure, 4 timeout.\n";
+
+// ------------------------------------------------------------------------------------------------
+// router
+
+} // namespace
+
+int runRouterCommand(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(s("Run the built-in WAMP router (basic profile).\n"
+                                  "Defaults: ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081, realm realm1 (anonymous).\n"
+                                  "Prints 'listening on URL' per listener and one line per session join and leave."));
+    p.addHelpOption();
+    p.addPositionalArgument(s("router"), s("The command."));
+    p.addOption({s("config"), s("Router configuration file (JSON, see README)."), s("FILE")});
+    p.addOption({s("listen"), s("Listen on URL (ws://host:port/path, rs://host:port, unix:///path). Repeatable; replaces the configured listeners."), s("URL")});
+    p.addOption({s("realm"), s("Serve realm NAME with anonymous access. Repeatable; replaces the configured realms."), s("NAME")});
+    p.addOption({s("auto-realms"), s("Create realms on demand when a client asks for an unknown one.")});
+    p.addOption({s("max-message-size"), s("Maximum message size in bytes on every listener (default 16 MiB)."), s("BYTES")});
+    if (!p.parse(arguments)) {
+        err(p.errorText());
+        return ExitUsage;
+    }
+    if (p.isSet(s("help"))) {
+        out(p.helpText());
+        return ExitOk;
+    }
+
+    router::RouterConfig config = router::RouterConfig::defaults();
+    if (p.isSet(s("config"))) {
+        auto c = router::RouterConfig::fromFile(p.value(s("config")));
+        if (!c.ok()) {
+            err(s("wampscope-cli router: ") + c.errorString());
+            return ExitUsage;
+        }
+        config = *c;
+    }
+    qint64 maxSize = 0;
+    if (p.isSet(s("max-message-size"))) {
+        bool ok = false;
+        maxSize = p.value(s("max-message-size")).toLongLong(&ok);
+        if (!ok || maxSize < 512) {
+            err(s("wampscope-cli router: --max-message-size must be a number of bytes >= 512"));
+            return ExitUsage;
+        }
+    }
+    if (p.isSet(s("listen"))) {
+        config.listeners.clear();
+        for (const QString &u : p.values(s("listen")))
+            config.listeners.append(router::ListenerConfig{QUrl(u)});
+    }
+    if (maxSize > 0)
+        for (auto &l : config.listeners)
+            l.maxMessageSize = maxSize;
+    if (p.isSet(s("realm"))) {
+        config.realms.clear();
+        for (const QString &r : p.values(s("realm"))) {
+            if (!isValidUri(r)) {
+                err(s("wampscope-cli router: invalid realm name: ") + uriProblem(r));
+                return ExitUsage;
+            }
+            router::RealmConfig rc;
+            rc.name = r;
+            config.realms.append(rc);
+        }
+    }
+    if (p.isSet(s("auto-realms")))
+        config.autoCreateRealms = true;
+
+    router::Router r(config);
+    QObject::connect(&r, &router::Router::sessionJoined, &r, [](const router::SessionInfo &i) {
+        out(s("session %1 joined realm %2 as %3 (role %4, %5) via %6/%7 from %8")
+                .arg(i.id)
+                .arg(i.realm, i.authid, i.authrole, i.authmethod, i.transport, i.serializer, i.peer));
+    });
+    QObject::connect(&r, &router::Router::sessionLeft, &r, [](const router::SessionInfo &i, const QString &reason) {
+        out(s("session %1 left realm %2: %3").arg(i.id).arg(i.realm, reason));
+    });
+    QObject::connect(&r, &router::Router::logMessage, &r, [](const QString &text) { err(text); });
+    const Status st = r.start();
+    if (!st.ok()) {
+        err(s("wampscope-cli router: ") + st.errorString());
+        return ExitConnection;
+    }
+    for (const QUrl &u : r.listeningUrls())
+        out(s("listening on ") + u.toString());
+    QStringList realms;
+    for (const auto &rc : config.realms)
+        realms << rc.name;
+    err(s("realms: %1%2").arg(realms.join(s(", ")), config.autoCreateRealms ? s(" (others created on demand)") : QString()));
+    installSignalHandlers([&r] {
+        err(s("shutting down"));
+        r.stop();
+        QTimer::singleShot(2500, QCoreApplication::instance(), &QCoreApplication::quit);
+        QObject::connect(&r, &router::Router::sessionLeft, &r, [&r] {
+            if (r.sessionCount() == 0)
+                QCoreApplication::quit();
+        });
+        if (r.sessionCount() == 0)
+            QCoreApplication::quit();
+    });
+    return QCoreApplication::exec();
+}
+
+namespace {
+
+// ------------------------------------------------------------------------------------------------
+// client commands
+
+struct ClientCommon
+{
+    transport::ConnectOptions connect;
+    session::SessionOptions session;
+    Dict options; ///< --option KEY=VALUE pass-through
+    bool verbose = false;
+};
+
+void addClientOptions(QCommandLineParser &p)
+{
+    p.addHelpOption();
+    p.addOption({s("url"), s("Router URL: ws://host:port/path, rs://host:port, unix:///path (default ws://127.0.0.1:8080/ws)."), s("URL"), s("ws://127.0.0.1:8080/ws")});
+    p.addOption({s("realm"), s("Realm to join (default realm1)."), s("REALM"), s("realm1")});
+    p.addOption({s("serializer"), s("json, msgpack or cbor (default json)."), s("NAME"), s("json")});
+    p.addOption({s("authmethod"), s("anonymous, ticket or wampcra (default anonymous)."), s("METHOD"), s("anonymous")});
+    p.addOption({s("authid"), s("Authentication ID (user name)."), s("ID")});
+    p.addOption({s("authrole"), s("Requested role (the router may ignore it)."), s("ROLE")});
+    p.addOption({s("secret"), s("Ticket or WAMP-CRA secret. Prefer the WAMPSCOPE_SECRET environment variable: it stays out of shell history."), s("SECRET")});
+    p.addOption({s("option"), s("Extra request option KEY=VALUE (VALUE parsed as JSON when valid). Repeatable."), s("KEY=VALUE")});
+    p.addOption({s("max-message-size"), s("Largest message accepted from the router, in bytes (default 16 MiB)."), s("BYTES")});
+    p.addOption({s("connect-timeout"), s("Seconds to wait for the connection and session (default 10)."), s("SECONDS"), s("10")});
+    p.addOption({{s("v"), s("verbose")}, s("Print every WAMP message sent and received on stderr.")});
+}
+
+bool parseKeyValues(const QStringList &items, Dict &into, const QString &flag)
+{
+    for (const QString &kv : items) {
+        const qsizetype eq = kv.indexOf(u'=');
+        if (eq <= 0) {
+            err(s("%1 expects KEY=VALUE, got '%2'").arg(flag, kv));
+            return false;
+        }
+        into.insert(kv.left(eq), parseArg(kv.mid(eq + 1)));
+    }
+    return true;
+}
+
+/// Parse the options every client command shares. Returns ExitOk or an exit code.
+int parseClientCommon(QCommandLineParser &p, ClientCommon &c)
+{
+    c.connect.url = QUrl(p.value(s("url")));
+    const codec::Serializer *ser = codec::serializerByName(p.value(s("serializer")));
+    if (!ser) {
+        err(s("--serializer must be json, msgpack or cbor, got '%1'").arg(p.value(s("serializer"))));
+        return ExitUsage;
+    }
+    c.connect.serializer = ser->id();
+    if (p.isSet(s("max-message-size"))) {
+        bool ok = false;
+        c.connect.maxMessageSize = p.value(s("max-message-size")).toLongLong(&ok);
+        if (!ok || c.connect.maxMessageSize < 512) {
+            err(s("--max-message-size must be a number of bytes >= 512"));
+            return ExitUsage;
+        }
+    }
+    bool ok = false;
+    const double secs = p.value(s("connect-timeout")).toDouble(&ok);
+    if (!ok || secs <= 0) {
+        err(s("--connect-timeout must be a positive number of seconds"));
+        return ExitUsage;
+    }
+    c.connect.connectTimeoutMs = int(secs * 1000);
+    c.session.realm = p.value(s("realm"));
+    if (!isValidUri(c.session.realm)) {
+        err(s("invalid realm: ") + uriProblem(c.session.realm));
+        return ExitUsage;
+    }
+    c.session.auth.method = p.value(s("authmethod"));
+    if (c.session.auth.method != u"anonymous" && c.session.auth.method != u"ticket" && c.session.auth.method != u"wampcra") {
+        err(s("--authmethod must be anonymous, ticket or wampcra, got '%1'").arg(c.session.auth.method));
+        return ExitUsage;
+    }
+    c.session.auth.authid = p.value(s("authid"));
+    c.session.auth.authrole = p.value(s("authrole"));
+    c.session.auth.secret = p.isSet(s("secret")) ? p.value(s("secret")) : qEnvironmentVariable("WAMPSCOPE_SECRET");
+    if (c.session.auth.method != u"anonymous") {
+        if (c.session.auth.authid.isEmpty()) {
+            err(s("--authmethod %1 needs --authid").arg(c.session.auth.method));
+            return ExitUsage;
+        }
+        if (c.session.auth.secret.isEmpty()) {
+            err(s("--authmethod %1 needs --secret or WAMPSCOPE_SECRET").arg(c.session.auth.method));
+            return ExitUsage;
+        }
+    }
+    if (!parseKeyValues(p.values(s("option")), c.options, s("--option")))
+        return ExitUsage;
+    c.verbose = p.isSet(s("verbose"));
+    return ExitOk;
+}
+
+/// Connects, joins, runs \a onJoined, and turns session loss into exit code 3.
+class ClientRun
+{
+public:
+    explicit ClientRun(const ClientCommon &c) : m_common(c)
+    {
+        if (c.verbose) {
+            QObject::connect(&m_session, &session::Session::messageSent, &m_session,
+                             [](const Message &m, const QByteArray &b) {
+                                 err(s("-> %1 (%2 bytes) %3").arg(m.typeName()).arg(b.size()).arg(m.toValue().toDebugString()));
+                             });
+            QObject::connect(&m_session, &session::Session::messageReceived, &m_session,
+                             [](const Message &m, const QByteArray &b) {
+                                 err(s("<- %1 (%2 bytes) %3").arg(m.typeName()).arg(b.size()).arg(m.toValue().toDebugString()));
+                             });
+        }
+        QObject::connect(&m_session, &session::Session::left, &m_session, [this](const QString &reason, const QString &msg) {
+            if (m_done)
+                return;
+            err(s("session closed: %1%2").arg(reason, msg.isEmpty() ? QString() : s(" (") + msg + s(")")));
+            finish(ExitConnection);
+        });
+        m_connectTimer.setSingleShot(true);
+        QObject::connect(&m_connectTimer, &QTimer::timeout, &m_session, [this] {
+            if (!m_session.isJoined()) {
+                err(s("timeout: no session with %1 after %2 s")
+                        .arg(m_common.connect.url.toString())
+                        .arg(m_common.connect.connectTimeoutMs / 1000.0));
+                finish(ExitConnection);
+            }
+        });
+    }
+
+    session::Session &session() { return m_session; }
+
+    int exec(std::function<void()> onJoined)
+    {
+        QObject::connect(&m_session, &session::Session::joined, &m_session, [this, onJoined] {
+            m_connectTimer.stop();
+            onJoined();
+        });
+        installSignalHandlers([this] { finish(ExitOk); });
+        m_connectTimer.start(m_common.connect.connectTimeoutMs + 1000);
+        m_session.open(m_common.connect, m_common.session);
+        if (m_done)
+            return m_exitCode;
+        return QCoreApplication::exec();
+    }
+
+    /// Leave politely (GOODBYE), then exit with \a code.
+    void finish(int code)
+    {
+        if (m_done)
+            return;
+        m_done = true;
+        m_exitCode = code;
+        if (m_session.isJoined()) {
+            QObject::connect(&m_session, &session::Session::left, &m_session, [code] { QCoreApplication::exit(code); });
+            m_session.leave();
+        } else {
+            m_session.disconnectNow(s("exiting"));
+            QTimer::singleShot(0, QCoreApplication::instance(), [code] { QCoreApplication::exit(code); });
+        }
+    }
+
+private:
+    ClientCommon m_common;
+    session::Session m_session;
+    QTimer m_connectTimer;
+    bool m_done = false;
+    int m_exitCode = ExitOk;
+};
+
+void printError(const session::WampError &e)
+{
+    out(jsonLine(Dict{{s("error"), e.uri}, {s("args"), e.args}, {s("kwargs"), e.kwargs}}));
+    err(s("error: ") + e.toString());
+}
+
+bool parsePositionalArgs(const QStringList &positional, int from, List &args)
+{
+    for (int i = from; i < positional.size(); ++i)
+        args.append(parseArg(positional.at(i)));
+    return true;
+}
+
+bool parseTimeout(const QCommandLineParser &p, int &ms)
+{
+    ms = 0;
+    if (!p.isSet(s("timeout")))
+        return true;
+    bool ok = false;
+    const double secs = p.value(s("timeout")).toDouble(&ok);
+    if (!ok || secs <= 0) {
+        err(s("--timeout must be a positive number of seconds"));
+        return false;
+    }
+    ms = int(secs * 1000);
+    return true;
+}
+
+int runCall(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(s("Call PROCEDURE with positional ARGs and --kwarg KEY=VALUE pairs.\n"
+                                  "Prints {\"args\":[...],\"kwargs\":{...}} as one JSON line. Progressive results\n"
+                                  "(--option receive_progress=true) print one line each, marked \"progress\":true.\n"
+                                  "On a WAMP error exits 1 and prints {\"error\":URI,\"args\":[...],\"kwargs\":{...}}."));
+    addClientOptions(p);
+    p.addPositionalArgument(s("call"), s("The command."));
+    p.addPositionalArgument(s("PROCEDURE"), s("Procedure URI."));
+    p.addPositionalArgument(s("ARG"), s("Positional arguments (JSON when valid, else a string)."), s("[ARG...]"));
+    p.addOption({s("kwarg"), s("Keyword argument KEY=VALUE. Repeatable."), s("KEY=VALUE")});
+    p.addOption({s("timeout"), s("Give up after SECONDS (exit 4)."), s("SECONDS")});
+    if (!p.parse(arguments)) {
+        err(p.errorText());
+        return ExitUsage;
+    }
+    if (p.isSet(s("help"))) {
+        out(p.helpText());
+        return ExitOk;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() < 2) {
+        err(s("usage: wampscope-cli call PROCEDURE [ARG]... [--kwarg KEY=VALUE]..."));
+        return ExitUsage;
+    }
+    ClientCommon c;
+    if (int rc = parseClientCommon(p, c); rc != ExitOk)
+        return rc;
+    const QString procedure = pos.at(1);
+    if (!isValidUri(procedure)) {
+        err(s("invalid procedure URI: ") + uriProblem(procedure));
+        return ExitUsage;
+    }
+    List args;
+    parsePositionalArgs(pos, 2, args);
+    Dict kwargs;
+    if (!parseKeyValues(p.values(s("kwarg")), kwargs, s("--kwarg")))
+        return ExitUsage;
+    int timeoutMs = 0;
+    if (!parseTimeout(p, timeoutMs))
+        return ExitUsage;
+
+    ClientRun run(c);
+    QTimer timer;
+    timer.setSingleShot(true);
+    return run.exec([&] {
+        if (timeoutMs > 0) {
+            QObject::connect(&timer, &QTimer::timeout, &timer, [&] {
+                err(s("timeout: no result for %1 within %2 s").arg(procedure).arg(timeoutMs / 1000.0));
+                run.finish(ExitTimeout);
+            });
+            timer.start(timeoutMs);
+        }
+        run.session().call(
+            procedure, args, kwargs, c.options,
+            [&](const session::CallResult &r) {
+                Dict line{{s("args"), r.args}, {s("kwargs"), r.kwargs}};
+                if (r.progress) {
+                    line.insert(s("progress"), true);
+                    out(jsonLine(line));
+                    return;
+                }
+                out(jsonLine(line));
+                run.finish(ExitOk);
+            },
+            [&](const session::WampError &e) {
+                printError(e);
+                run.finish(e.uri == session::kSessionLost ? ExitConnection : ExitWampError);
+            });
+    });
+}
+
+int runPublish(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(s("Publish an event to TOPIC with positional ARGs and --kwarg KEY=VALUE pairs.\n"
+                                  "With --acknowledge waits for the router's PUBLISHED and prints {\"publication\":ID}."));
+    addClientOptions(p);
+    p.addPositionalArgument(s("publish"), s("The command."));
+    p.addPositionalArgument(s("TOPIC"), s("Topic URI."));
+    p.addPositionalArgument(s("ARG"), s("Positional arguments (JSON when valid, else a string)."), s("[ARG...]"));
+    p.addOption({s("kwarg"), s("Keyword argument KEY=VALUE. Repeatable."), s("KEY=VALUE")});
+    p.addOption({s("acknowledge"), s("Ask the router to acknowledge (PUBLISHED or ERROR).")});
+    if (!p.parse(arguments)) {
+        err(p.errorText());
+        return ExitUsage;
+    }
+    if (p.isSet(s("help"))) {
+        out(p.helpText());
+        return ExitOk;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() < 2) {
+        err(s("usage: wampscope-cli publish TOPIC [ARG]... [--kwarg KEY=VALUE]... [--acknowledge]"));
+        return ExitUsage;
+    }
+    ClientCommon c;
+    if (int rc = parseClientCommon(p, c); rc != ExitOk)
+        return rc;
+    const QString topic = pos.at(1);
+    if (!isValidUri(topic)) {
+        err(s("invalid topic URI: ") + uriProblem(topic));
+        return ExitUsage;
+    }
+    List args;
+    parsePositionalArgs(pos, 2, args);
+    Dict kwargs;
+    if (!parseKeyValues(p.values(s("kwarg")), kwargs, s("--kwarg")))
+        return ExitUsage;
+    if (p.isSet(s("acknowledge")))
+        c.options.insert(s("acknowledge"), true);
+    const bool ack = c.options.value(s("acknowledge")).toBool();
+
+    ClientRun run(c);
+    return run.exec([&] {
+        run.session().publish(
+            topic, args, kwargs, c.options,
+            [&](quint64 publication) {
+                if (ack)
+                    out(jsonLine(Dict{{s("publication"), publication}}));
+                run.finish(ExitOk);
+            },
+            [&](const session::WampError &e) {
+                printError(e);
+                run.finish(e.uri == session::kSessionLost ? ExitConnection : ExitWampError);
+            });
+    });
+}
+
+int runSubscribe(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(s("Subscribe to TOPIC and print one JSON line per event:\n"
+                                  "{\"args\":[...],\"details\":{...},\"kwargs\":{...}}. Prints 'subscribed ...' on stderr once active."));
+    addClientOptions(p);
+    p.addPositionalArgument(s("subscribe"), s("The command."));
+    p.addPositionalArgument(s("TOPIC"), s("Topic URI or pattern."));
+    p.addOption({s("match"), s("exact, prefix or wildcard (default exact)."), s("POLICY"), s("exact")});
+    p.addOption({s("count"), s("Exit after N events."), s("N")});
+    p.addOption({s("timeout"), s("Exit after SECONDS (exit 4 when --count events have not arrived by then)."), s("SECONDS")});
+    if (!p.parse(arguments)) {
+        err(p.errorText());
+        return ExitUsage;
+    }
+    if (p.isSet(s("help"))) {
+        out(p.helpText());
+        return ExitOk;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() != 2) {
+        err(s("usage: wampscope-cli subscribe TOPIC [--match exact|prefix|wildcard] [--count N] [--timeout SECONDS]"));
+        return ExitUsage;
+    }
+    ClientCommon c;
+    if (int rc = parseClientCommon(p, c); rc != ExitOk)
+        return rc;
+    const QString topic = pos.at(1);
+    const auto match = parseMatchPolicy(p.value(s("match")));
+    if (!match) {
+        err(s("--match must be exact, prefix or wildcard"));
+        return ExitUsage;
+    }
+    if (!isValidUri(topic, UriStrictness::Loose, emptyComponentsFor(*match))) {
+        err(s("invalid topic: ") + uriProblem(topic, UriStrictness::Loose, emptyComponentsFor(*match)));
+        return ExitUsage;
+    }
+    if (*match != MatchPolicy::Exact)
+        c.options.insert(s("match"), matchPolicyName(*match));
+    int count = 0;
+    if (p.isSet(s("count"))) {
+        bool ok = false;
+        count = p.value(s("count")).toInt(&ok);
+        if (!ok || count <= 0) {
+            err(s("--count must be a positive number"));
+            return ExitUsage;
+        }
+    }
+    int timeoutMs = 0;
+    if (!parseTimeout(p, timeoutMs))
+        return ExitUsage;
+
+    ClientRun run(c);
+    QTimer timer;
+    timer.setSingleShot(true);
+    int received = 0;
+    return run.exec([&] {
+        if (timeoutMs > 0) {
+            QObject::connect(&timer, &QTimer::timeout, &timer, [&] {
+                if (count > 0) {
+                    err(s("timeout: %1 of %2 events received").arg(received).arg(count));
+                    run.finish(ExitTimeout);
+                } else {
+                    run.finish(ExitOk);
+                }
+            });
+            timer.start(timeoutMs);
+        }
+        run.session().subscribe(
+            topic, c.options,
+            [&](const session::EventData &e) {
+                if (count > 0 && received >= count)
+                    return;
+                ++received;
+                out(jsonLine(Dict{{s("args"), e.args}, {s("kwargs"), e.kwargs}, {s("details"), e.details}}));
+                if (count > 0 && received >= count)
+                    run.finish(ExitOk);
+            },
+            [&](quint64 id) { err(s("subscribed %1 (%2, subscription %3)").arg(topic, matchPolicyName(*match)).arg(id)); },
+            [&](const session::WampError &e) {
+                printError(e);
+                run.finish(e.uri == session::kSessionLost ? ExitConnection : ExitWampError);
+            });
+    });
+}
+
+int runRegister(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(s("Register PROCEDURE as a mock and serve invocations. Prints 'registered ...' on stderr\n"
+                                  "once active, then one JSON line per invocation:\n"
+                                  "{\"args\":[...],\"details\":{...},\"kwargs\":{...},\"procedure\":URI}."));
+    addClientOptions(p);
+    p.addPositionalArgument(s("register"), s("The command."));
+    p.addPositionalArgument(s("PROCEDURE"), s("Procedure URI."));
+    p.addOption({s("echo"), s("Answer with the call's own args and kwargs.")});
+    p.addOption({s("result"), s("Answer with JSON: a list becomes args, any other value a single argument."), s("JSON")});
+    p.addOption({s("result-kwargs"), s("Answer kwargs (a JSON object), with --result."), s("JSON")});
+    p.addOption({s("error"), s("Answer with an ERROR of this URI."), s("URI")});
+    p.addOption({s("error-args"), s("Arguments of the error (a JSON list)."), s("JSON")});
+    p.addOption({s("error-kwargs"), s("Keyword arguments of the error (a JSON object)."), s("JSON")});
+    p.addOption({s("match"), s("exact, prefix or wildcard registration (default exact)."), s("POLICY"), s("exact")});
+    p.addOption({s("count"), s("Exit after serving N invocations."), s("N")});
+    if (!p.parse(arguments)) {
+        err(p.errorText());
+        return ExitUsage;
+    }
+    if (p.isSet(s("help"))) {
+        out(p.helpText());
+        return ExitOk;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() != 2) {
+        err(s("usage: wampscope-cli register PROCEDURE (--echo | --result JSON | --error URI) [--count N]"));
+        return ExitUsage;
+    }
+    ClientCommon c;
+    if (int rc = parseClientCommon(p, c); rc != ExitOk)
+        return rc;
+    const QString procedure = pos.at(1);
+    const int modes = int(p.isSet(s("echo"))) + int(p.isSet(s("result"))) + int(p.isSet(s("error")));
+    if (modes != 1) {
+        err(s("register needs exactly one of --echo, --result JSON or --error URI"));
+        return ExitUsage;
+    }
+    const auto match = parseMatchPolicy(p.value(s("match")));
+    if (!match) {
+        err(s("--match must be exact, prefix or wildcard"));
+        return ExitUsage;
+    }
+    if (!isValidUri(procedure, UriStrictness::Loose, emptyComponentsFor(*match))) {
+        err(s("invalid procedure: ") + uriProblem(procedure, UriStrictness::Loose, emptyComponentsFor(*match)));
+        return ExitUsage;
+    }
+    if (*match != MatchPolicy::Exact)
+        c.options.insert(s("match"), matchPolicyName(*match));
+    auto strictJson = [](const QString &flag, const QString &text, Value &into) {
+        auto v = codec::serializer(codec::SerializerId::Json)->decode(text.toUtf8());
+        if (!v.ok()) {
+            err(s("%1 is not valid JSON: %2").arg(flag, v.errorString()));
+            return false;
+        }
+        into = *v;
+        return true;
+    };
+    List resultArgs, errorArgs;
+    Dict resultKwargs, errorKwargs;
+    if (p.isSet(s("result"))) {
+        Value v;
+        if (!strictJson(s("--result"), p.value(s("result")), v))
+            return ExitUsage;
+        resultArgs = v.isList() ? v.toList() : List{v};
+    }
+    if (p.isSet(s("result-kwargs"))) {
+        Value v;
+        if (!strictJson(s("--result-kwargs"), p.value(s("result-kwargs")), v) || !v.isDict()) {
+            err(s("--result-kwargs must be a JSON object"));
+            return ExitUsage;
+        }
+        resultKwargs = v.toDict();
+    }
+    const QString errorUri = p.value(s("error"));
+    if (p.isSet(s("error")) && !isValidUri(errorUri)) {
+        err(s("invalid error URI: ") + uriProblem(errorUri));
+        return ExitUsage;
+    }
+    if (p.isSet(s("error-args"))) {
+        Value v;
+        if (!strictJson(s("--error-args"), p.value(s("error-args")), v) || !v.isList()) {
+            err(s("--error-args must be a JSON list"));
+            return ExitUsage;
+        }
+        errorArgs = v.toList();
+    }
+    if (p.isSet(s("error-kwargs"))) {
+        Value v;
+        if (!strictJson(s("--error-kwargs"), p.value(s("error-kwargs")), v) || !v.isDict()) {
+            err(s("--error-kwargs must be a JSON object"));
+            return ExitUsage;
+        }
+        errorKwargs = v.toDict();
+    }
+    int count = 0;
+    if (p.isSet(s("count"))) {
+        bool ok = false;
+        count = p.value(s("count")).toInt(&ok);
+        if (!ok || count <= 0) {
+            err(s("--count must be a positive number"));
+            return ExitUsage;
+        }
+    }
+    const bool echo = p.isSet(s("echo"));
+    const bool isError = p.isSet(s("error"));
+
+    ClientRun run(c);
+    int served = 0;
+    return run.exec([&] {
+        run.session().registerProcedure(
+            procedure, c.options,
+            [&](const session::InvocationData &inv) {
+                out(jsonLine(Dict{{s("procedure"), inv.procedure}, {s("args"), inv.args}, {s("kwargs"), inv.kwargs},
+                                  {s("details"), inv.details}}));
+                if (echo)
+                    run.session().yield(inv.requestId, inv.args, inv.kwargs);
+                else if (isError)
+                    run.session().yieldError(inv.requestId, errorUri, errorArgs, errorKwargs);
+                else
+                    run.session().yield(inv.requestId, resultArgs, resultKwargs);
+                ++served;
+                if (count > 0 && served >= count)
+                    run.finish(ExitOk);
+            },
+            [&](quint64 id) { err(s("registered %1 (registration %2)").arg(procedure).arg(id)); },
+            [&](const session::WampError &e) {
+                printError(e);
+                run.finish(e.uri == session::kSessionLost ? ExitConnection : ExitWampError);
+            });
+    });
+}
+
+} // namespace
+
+int run(QCoreApplication &app)
+{
+    const QStringList args = app.arguments();
+    if (args.size() < 2 || args.at(1) == u"--help" || args.at(1) == u"-h" || args.at(1) == u"help") {
+        fputs(kUsage, args.size() < 2 ? stderr : stdout);
+        return args.size() < 2 ? ExitUsage : ExitOk;
+    }
+    if (args.at(1) == u"--version") {
+        out(s("wampscope-cli ") + QCoreApplication::applicationVersion());
+        return ExitOk;
+    }
+    const QString command = args.at(1);
+    if (command == u"router")
+        return runRouterCommand(args);
+    if (command == u"call")
+        return runCall(args);
+    if (command == u"publish")
+        return runPublish(args);
+    if (command == u"subscribe")
+        return runSubscribe(args);
+    if (command == u"register")
+        return runRegister(args);
+    err(s("wampscope-cli: unknown command '%1'\n").arg(command) + QString::fromUtf8(kUsage));
+    return ExitUsage;
+}
+
+} // namespace wb::cli

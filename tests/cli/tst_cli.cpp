@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The wampscope-cli contract (README "Command line"): output formats, exit codes, router log lines.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpSocket>
+#include <QTest>
+
+namespace {
+QString s(const char *t) { return QString::fromUtf8(t); }
+const QString kCli = QStringLiteral(WAMPSCOPE_CLI_PATH);
+
+struct Proc
+{
+    std::unique_ptr<QProcess> p = std::make_unique<QProcess>();
+    QByteArray out, err;
+    void start(const QStringList &args)
+    {
+        QObject::connect(p.get(), &QProcess::readyReadStandardOutput, p.get(), [this] { out += p->readAllStandardOutput(); });
+        QObject::connect(p.get(), &QProcess::readyReadStandardError, p.get(), [this] { err += p->readAllStandardError(); });
+        p->start(kCli, args);
+    }
+    bool waitErr(const QByteArray &needle, int ms = 10000)
+    {
+        return QTest::qWaitFor([&] { return err.contains(needle) || p->state() == QProcess::NotRunning; }, ms)
+               && err.contains(needle);
+    }
+    bool waitOut(const QByteArray &needle, int ms = 10000)
+    {
+        return QTest::qWaitFor([&] { return out.contains(needle) || p->state() == QProcess::NotRunning; }, ms)
+               && out.contains(needle);
+    }
+    int finish(int ms = 15000)
+    {
+        if (!QTest::qWaitFor([&] { return p->state() == QProcess::NotRunning; }, ms)) {
+            p->kill();
+            p->waitForFinished(2000);
+            return -1;
+        }
+        out += p->readAllStandardOutput();
+        err += p->readAllStandardError();
+        return p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -2;
+    }
+    ~Proc()
+    {
+        if (p->state() != QProcess::NotRunning) {
+            p->kill();
+            p->waitForFinished(2000);
+        }
+    }
+};
+
+QJsonObject lastJsonLine(const QByteArray &out)
+{
+    const QList<QByteArray> lines = out.trimmed().split('\n');
+    return QJsonDocument::fromJson(lines.last()).object();
+}
+} // namespace
+
+class TstCli : public QObject
+{
+    Q_OBJECT
+private:
+    Proc m_router;
+    QString m_ws, m_rs;
+
+    QStringList client(const QString &url, QStringList more) { return more + QStringList{s("--url"), url}; }
+
+    int run(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr)
+    {
+        Proc p;
+        p.start(args);
+        const int rc = p.finish();
+        if (out)
+            *out = p.out;
+        if (err)
+            *err = p.err;
+        return rc;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(QFile::exists(kCli));
+        m_router.start({s("router"), s("--listen"), s("ws://127.0.0.1:0/ws"), s("--listen"), s("rs://127.0.0.1:0")});
+        QVERIFY2(QTest::qWaitFor([&] { return m_router.out.count("listening on") >= 2; }, 10000), m_router.err.constData());
+        const QRegularExpression re(s("listening on ((ws|rs)://[^\\s]+)"));
+        auto it = re.globalMatch(QString::fromUtf8(m_router.out));
+        while (it.hasNext()) {
+            const auto m = it.next();
+            (m.captured(2) == u"ws" ? m_ws : m_rs) = m.captured(1);
+        }
+        QVERIFY(m_ws.contains(s(":")) && !m_ws.endsWith(s(":0/ws")));
+        QVERIFY(!m_rs.isEmpty());
+    }
+
+    void cleanupTestCase()
+    {
+        m_router.p->terminate(); // SIGTERM: graceful stop
+        QCOMPARE(m_router.finish(), 0);
+    }
+
+    void help()
+    {
+        QByteArray out;
+        QCOMPARE(run({s("--help")}, &out), 0);
+        QVERIFY(out.contains("subscribe"));
+        QCOMPARE(run({s("call"), s("--help")}, &out), 0);
+        QVERIFY(out.contains("--kwarg"));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no-command") << QStringList{};
+        QTest::newRow("unknown-command") << QStringList{s("frobnicate")};
+        QTest::newRow("call-without-procedure") << QStringList{s("call")};
+        QTest::newRow("bad-serializer") << QStringList{s("call"), s("a.b"), s("--serializer"), s("xml")};
+        QTest::newRow("bad-uri") << QStringList{s("call"), s("a..b")};
+        QTest::newRow("register-no-mode") << QStringList{s("register"), s("a.b")};
+        QTest::newRow("register-bad-result") << QStringList{s("register"), s("a.b"), s("--result"), s("{oops")};
+        QTest::newRow("bad-kwarg") << QStringList{s("call"), s("a.b"), s("--kwarg"), s("novalue")};
+        QTest::newRow("ticket-without-secret") << QStringList{s("call"), s("a.b"), s("--authmethod"), s("ticket"), s("--authid"), s("x")};
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QByteArray err;
+        QCOMPARE(run(args, nullptr, &err), 2);
+        QVERIFY(!err.isEmpty());
+    }
+
+    void connectionRefused()
+    {
+        QTcpSocket probe; // find a closed port: bind nothing, use port 1 on loopback
+        QByteArray err;
+        QCOMPARE(run({s("call"), s("a.b"), s("--url"), s("ws://127.0.0.1:1/ws"), s("--connect-timeout"), s("3")}, nullptr, &err), 3);
+        QVERIFY(!err.isEmpty());
+    }
+
+    void registerAndCall_data()
+    {
+        QTest::addColumn<QString>("serializer");
+        QTest::addColumn<bool>("rawsocket");
+        QTest::newRow("ws-json") << s("json") << false;
+        QTest::newRow("ws-msgpack") << s("msgpack") << false;
+        QTest::newRow("rs-cbor") << s("cbor") << true;
+    }
+    void registerAndCall()
+    {
+        QFETCH(QString, serializer);
+        QFETCH(bool, rawsocket);
+        const QString url = rawsocket ? m_rs : m_ws;
+        const QString proc = s("com.example.echo_") + serializer;
+        Proc callee;
+        callee.start(client(url, {s("register"), proc, s("--echo"), s("--count"), s("1"), s("--serializer"), serializer}));
+        QVERIFY2(callee.waitErr("registered "), callee.err.constData());
+        QByteArray out;
+        QCOMPARE(run(client(url, {s("call"), proc, s("1"), s("two"), s("{\"x\":3}"), s("9007199254740992"), s("--kwarg"),
+                                  s("k=v"), s("--kwarg"), s("n=[1,2]"), s("--serializer"), serializer}),
+                     &out),
+                 0);
+        const QJsonObject r = lastJsonLine(out);
+        QCOMPARE(QJsonDocument(r).toJson(QJsonDocument::Compact),
+                 QByteArray("{\"args\":[1,\"two\",{\"x\":3},9007199254740992],\"kwargs\":{\"k\":\"v\",\"n\":[1,2]}}"));
+        QCOMPARE(callee.finish(), 0);
+        QVERIFY(callee.out.contains("\"procedure\":\"com.example.echo_"));
+    }
+
+    void staticResultAndError()
+    {
+        Proc res;
+        res.start(client(m_ws, {s("register"), s("com.example.answer"), s("--result"), s("[42]"), s("--result-kwargs"),
+                                s("{\"unit\":\"none\"}"), s("--count"), s("1")}));
+        QVERIFY(res.waitErr("registered "));
+        QByteArray out;
+        QCOMPARE(run(client(m_ws, {s("call"), s("com.example.answer")}), &out), 0);
+        QCOMPARE(out.trimmed(), QByteArray("{\"args\":[42],\"kwargs\":{\"unit\":\"none\"}}"));
+        QCOMPARE(res.finish(), 0);
+
+        Proc fail;
+        fail.start(client(m_ws, {s("register"), s("com.example.fails"), s("--error"), s("com.example.error.nope"),
+                                 s("--error-args"), s("[\"bad\"]"), s("--error-kwargs"), s("{\"code\":7}"), s("--count"), s("1")}));
+        QVERIFY(fail.waitErr("registered "));
+        QByteArray err;
+        QCOMPARE(run(client(m_ws, {s("call"), s("com.example.fails")}), &out, &err), 1);
+        const QJsonObject e = lastJsonLine(out);
+        QCOMPARE(e.value(s("error")).toString(), s("com.example.error.nope"));
+        QCOMPARE(QJsonDocument(e).toJson(QJsonDocument::Compact),
+                 QByteArray("{\"args\":[\"bad\"],\"error\":\"com.example.error.nope\",\"kwargs\":{\"code\":7}}"));
+        QVERIFY(err.contains("com.example.error.nope"));
+        QCOMPARE(fail.finish(), 0);
+    }
+
+    void noSuchProcedure()
+    {
+        QByteArray out;
+        QCOMPARE(run(client(m_rs, {s("call"), s("com.example.nobody")}), &out), 1);
+        QCOMPARE(lastJsonLine(out).value(s("error")).toString(), s("wamp.error.no_such_procedure"));
+    }
+
+    void subscribeAndPublish()
+    {
+        Proc sub;
+        sub.start(client(m_ws, {s("subscribe"), s("com.example.news"), s("--count"), s("2"), s("--timeout"), s("20")}));
+        QVERIFY2(sub.waitErr("subscribed "), sub.err.constData());
+        QByteArray out;
+        QCOMPARE(run(client(m_rs, {s("publish"), s("com.example.news"), s("hello"), s("--kwarg"), s("n=1")})), 0);
+        QCOMPARE(run(client(m_ws, {s("publish"), s("com.example.news"), s("[1,2]"), s("--acknowledge"), s("--serializer"),
+                                   s("cbor")}),
+                     &out),
+                 0);
+        QVERIFY(lastJsonLine(out).value(s("publication")).toDouble() > 0);
+        QCOMPARE(sub.finish(), 0);
+        const QList<QByteArray> lines = sub.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(QJsonDocument::fromJson(lines.at(0)).object().value(s("args")).toArray().at(0).toString(), s("hello"));
+        QCOMPARE(QJsonDocument::fromJson(lines.at(0)).object().value(s("kwargs")).toObject().value(s("n")).toInt(), 1);
+        QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object().value(s("args")).toArray().at(0).toArray().size(), 2);
+    }
+
+    void subscribeTimeout()
+    {
+        QByteArray err;
+        QCOMPARE(run(client(m_ws, {s("subscribe"), s("com.example.silence"), s("--count"), s("1"), s("--timeout"), s("0.5")}),
+                     nullptr, &err),
+                 4);
+        QVERIFY(err.contains("timeout"));
+    }
+
+    void patternSubscription()
+    {
+        Proc sub;
+        sub.start(client(m_ws, {s("subscribe"), s("com.example.sensors"), s("--match"), s("prefix"), s("--count"), s("1")}));
+        QVERIFY(sub.waitErr("subscribed "));
+        QCOMPARE(run(client(m_ws, {s("publish"), s("com.example.sensors.t1"), s("21.5")})), 0);
+        QCOMPARE(sub.finish(), 0);
+        const QJsonObject ev = lastJsonLine(sub.out);
+        QCOMPARE(ev.value(s("details")).toObject().value(s("topic")).toString(), s("com.example.sensors.t1"));
+        QCOMPARE(ev.value(s("args")).toArray().at(0).toDouble(), 21.5);
+    }
+
+    void routerLogsJoinAndLeave()
+    {
+        QVERIFY(m_router.waitOut("joined realm realm1"));
+        QVERIFY(m_router.waitOut(" left realm realm1"));
+    }
+
+    void routerSurvivesGarbage()
+    {
+        // Raw garbage at the RawSocket port and at the WebSocket port, then a normal call still works.
+        const QUrl rs(m_rs), ws(m_ws);
+        for (const QUrl &u : {rs, ws}) {
+            QTcpSocket sock;
+            sock.connectToHost(u.host(), quint16(u.port()));
+            QVERIFY(sock.waitForConnected(5000));
+            sock.write(QByteArray(64, '\xAB'));
+            sock.flush();
+            QTRY_COMPARE_WITH_TIMEOUT(sock.state(), QAbstractSocket::UnconnectedState, 15000);
+        }
+        QByteArray out;
+        QCOMPARE(run(client(m_rs, {s("call"), s("com.example.nobody")}), &out), 1);
+        QCOMPARE(lastJsonLine(out).value(s("error")).toString(), s("wamp.error.no_such_procedure"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCli)
+#include "tst_cli.moc"

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Client session <-> built-in router round trips over every transport x serializer, in process.
+
+#include "router/router.h"
+#include "session/session.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wb;
+using namespace wb::wamp;
+
+namespace {
+QString s(const char *t) { return QString::fromUtf8(t); }
+}
+
+class TstSession : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<router::Router> m_router;
+    QTemporaryDir m_dir;
+    QUrl m_ws, m_rs, m_unix;
+
+    QUrl urlFor(const QString &kind) const
+    {
+        if (kind == u"ws")
+            return m_ws;
+        if (kind == u"rs")
+            return m_rs;
+        return m_unix;
+    }
+
+    /// Opens a joined session or fails the test.
+    std::unique_ptr<session::Session> join(const QString &kind, codec::SerializerId ser, session::SessionOptions o = {})
+    {
+        auto sess = std::make_unique<session::Session>();
+        QSignalSpy joined(sess.get(), &session::Session::joined);
+        QSignalSpy left(sess.get(), &session::Session::left);
+        transport::ConnectOptions c;
+        c.url = urlFor(kind);
+        c.serializer = ser;
+        sess->open(c, o);
+        if (!QTest::qWaitFor([&] { return !joined.isEmpty() || !left.isEmpty(); }, 5000))
+            return nullptr;
+        if (joined.isEmpty())
+            qWarning() << "left:" << left.first();
+        return joined.isEmpty() ? nullptr : std::move(sess);
+    }
+
+    void matrix()
+    {
+        QTest::addColumn<QString>("transport");
+        QTest::addColumn<int>("serializer");
+        QTest::addColumn<int>("peerSerializer");
+        const QStringList kinds{s("ws"), s("rs"), s("unix")};
+        const QList<QPair<const char *, codec::SerializerId>> sers{
+            {"json", codec::SerializerId::Json}, {"msgpack", codec::SerializerId::MsgPack}, {"cbor", codec::SerializerId::Cbor}};
+        for (const QString &k : kinds)
+            for (const auto &[name, id] : sers)
+                QTest::addRow("%s-%s", qPrintable(k), name) << k << int(id) << int(id);
+        // mixed serializers between the two peers
+        QTest::addRow("ws-json-vs-msgpack") << s("ws") << int(codec::SerializerId::Json) << int(codec::SerializerId::MsgPack);
+        QTest::addRow("rs-cbor-vs-json") << s("rs") << int(codec::SerializerId::Cbor) << int(codec::SerializerId::Json);
+        QTest::addRow("unix-msgpack-vs-cbor") << s("unix") << int(codec::SerializerId::MsgPack) << int(codec::SerializerId::Cbor);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        router::RouterConfig cfg = router::RouterConfig::defaults();
+        cfg.listeners = {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))}, router::ListenerConfig{QUrl(s("rs://127.0.0.1:0"))},
+                         router::ListenerConfig{QUrl(s("unix://") + m_dir.filePath(s("router.sock")))}};
+        router::UserConfig ticket;
+        ticket.authid = s("alice");
+        ticket.authmethod = s("ticket");
+        ticket.secret = s("s3cret");
+        router::UserConfig cra;
+        cra.authid = s("peter");
+        cra.authmethod = s("wampcra");
+        cra.secret = s("secret123");
+        router::UserConfig salted = cra;
+        salted.authid = s("salty");
+        salted.salt = s("salt123");
+        salted.iterations = 1000;
+        salted.keylen = 32;
+        cfg.users = {ticket, cra, salted};
+        m_router = std::make_unique<router::Router>(cfg);
+        const Status st = m_router->start();
+        QVERIFY2(st.ok(), qPrintable(st.errorString()));
+        for (const QUrl &u : m_router->listeningUrls()) {
+            if (u.scheme() == u"ws")
+                m_ws = u;
+            else if (u.scheme() == u"rs")
+                m_rs = u;
+            else
+                m_unix = u;
+        }
+        QVERIFY(m_ws.port() > 0);
+        QVERIFY(m_rs.port() > 0);
+        QVERIFY(!m_unix.path().isEmpty());
+    }
+    void cleanupTestCase() { m_router.reset(); }
+
+    void rpc_data() { matrix(); }
+    void rpc()
+    {
+        QFETCH(QString, transport);
+        QFETCH(int, serializer);
+        QFETCH(int, peerSerializer);
+        auto callee = join(transport, codec::SerializerId(peerSerializer));
+        auto caller = join(transport, codec::SerializerId(serializer));
+        QVERIFY(callee && caller);
+        const QString proc = s("com.example.echo.") + QString::fromLatin1(QTest::currentDataTag()).replace(u'-', u'_');
+        bool registered = false;
+        callee->registerProcedure(
+            proc, {}, [&](const session::InvocationData &inv) { callee->yield(inv.requestId, inv.args, inv.kwargs); },
+            [&](quint64 id) { registered = id > 0; }, [](const session::WampError &e) { qWarning() << e.toString(); });
+        QTRY_VERIFY(registered);
+
+        const List args{9007199254740992ll, -9007199254740992ll, 1.5, s("h\u00e9llo \u4e16\u754c \U0001F600"),
+                        Value::bytes(QByteArray("\x00\x01\xfe\xff", 4)), List{1, List{}, Dict{}}, Value(), true};
+        const Dict kwargs{{s("nested"), Dict{{s("k"), List{s("v")}}}}, {s("n"), -1}};
+        std::optional<session::CallResult> result;
+        caller->call(proc, args, kwargs, {}, [&](const session::CallResult &r) { result = r; },
+                     [](const session::WampError &e) { qWarning() << e.toString(); });
+        QTRY_VERIFY(result.has_value());
+        QCOMPARE(Value(result->args), Value(args));
+        QCOMPARE(Value(result->kwargs), Value(kwargs));
+    }
+
+    void pubsub_data() { matrix(); }
+    void pubsub()
+    {
+        QFETCH(QString, transport);
+        QFETCH(int, serializer);
+        QFETCH(int, peerSerializer);
+        auto sub = join(transport, codec::SerializerId(peerSerializer));
+        auto pub = join(transport, codec::SerializerId(serializer));
+        QVERIFY(sub && pub);
+        const QString topic = s("com.example.topic.") + QString::fromLatin1(QTest::currentDataTag()).replace(u'-', u'_');
+        QList<session::EventData> events;
+        bool subscribed = false;
+        sub->subscribe(topic, {}, [&](const session::EventData &e) { events.append(e); }, [&](quint64) { subscribed = true; },
+                       [](const session::WampError &e) { qWarning() << e.toString(); });
+        QTRY_VERIFY(subscribed);
+        quint64 publication = 0;
+        pub->publish(topic, List{1, s("two")}, Dict{{s("three"), 3}}, Dict{{s("acknowledge"), true}},
+                     [&](quint64 id) { publication = id; }, [](const session::WampError &e) { qWarning() << e.toString(); });
+        QTRY_VERIFY(publication > 0);
+        QTRY_COMPARE(events.size(), 1);
+        QCOMPARE(events.first().publication, publication);
+        QCOMPARE(Value(events.first().args), Value(List{1, s("two")}));
+        QCOMPARE(Value(events.first().kwargs), Value(Dict{{s("three"), 3}}));
+        QCOMPARE(events.first().topic, topic);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QString>("transport");
+        QTest::addColumn<int>("serializer");
+        QTest::newRow("ws-json") << s("ws") << int(codec::SerializerId::Json);
+        QTest::newRow("rs-msgpack") << s("rs") << int(codec::SerializerId::MsgPack);
+        QTest::newRow("unix-cbor") << s("unix") << int(codec::SerializerId::Cbor);
+    }
+    void errors()
+    {
+        QFETCH(QString, transport);
+        QFETCH(int, serializer);
+        auto callee = join(transport, codec::SerializerId(serializer));
+        auto caller = join(transport, codec::SerializerId(serializer));
+        QVERIFY(callee && caller);
+        const QString proc = s("com.example.fails.") + QString::fromLatin1(QTest::currentDataTag()).replace(u'-', u'_');
+        bool registered = false;
+        callee->registerProcedure(
+            proc, {},
+            [&](const session::InvocationData &inv) {
+                callee->yieldError(inv.requestId, s("com.example.error.oops"), List{1, 2}, Dict{{s("a"), 3}});
+            },
+            [&](quint64) { registered = true; }, {});
+        QTRY_VERIFY(registered);
+
+        std::optional<session::WampError> error;
+        caller->call(proc, {}, {}, {}, {}, [&](const session::WampError &e) { error = e; });
+        QTRY_VERIFY(error.has_value());
+        QCOMPARE(error->uri, s("com.example.error.oops"));
+        QCOMPARE(Value(error->args), Value(List{1, 2}));
+        QCOMPARE(Value(error->kwargs), Value(Dict{{s("a"), 3}}));
+
+        error.reset();
+        caller->call(s("com.example.nobody"), {}, {}, {}, {}, [&](const session::WampError &e) { error = e; });
+        QTRY_VERIFY(error.has_value());
+        QCOMPARE(error->uri, uris::noSuchProcedure);
+
+        error.reset();
+        caller->registerProcedure(proc, {}, {}, {}, [&](const session::WampError &e) { error = e; });
+        QTRY_VERIFY(error.has_value());
+        QCOMPARE(error->uri, uris::procedureAlreadyExists);
+
+        // A callee that leaves mid-call gives the caller an error, not silence.
+        const QString slow = proc + s("_slow");
+        registered = false;
+        callee->registerProcedure(slow, {}, [](const session::InvocationData &) {}, [&](quint64) { registered = true; }, {});
+        QTRY_VERIFY(registered);
+        error.reset();
+        bool invoked = false;
+        QObject::connect(callee.get(), &session::Session::messageReceived, callee.get(),
+                         [&](const Message &m) { invoked |= m.type() == MessageType::Invocation; });
+        caller->call(slow, {}, {}, {}, {}, [&](const session::WampError &e) { error = e; });
+        QTRY_VERIFY(invoked);
+        callee->disconnectNow(s("test: callee goes away"));
+        QTRY_VERIFY(error.has_value());
+        QCOMPARE(error->uri, uris::canceled);
+
+        // Its registrations were cleaned up: someone else may register the same procedure now.
+        registered = false;
+        caller->registerProcedure(slow, {}, {}, [&](quint64) { registered = true; }, {});
+        QTRY_VERIFY(registered);
+    }
+
+    void auth_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<QString>("authid");
+        QTest::addColumn<QString>("secret");
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("ticket-ok") << s("ticket") << s("alice") << s("s3cret") << true;
+        QTest::newRow("ticket-wrong") << s("ticket") << s("alice") << s("nope") << false;
+        QTest::newRow("cra-ok") << s("wampcra") << s("peter") << s("secret123") << true;
+        QTest::newRow("cra-wrong") << s("wampcra") << s("peter") << s("secret124") << false;
+        QTest::newRow("cra-salted-ok") << s("wampcra") << s("salty") << s("secret123") << true;
+        QTest::newRow("cra-salted-wrong") << s("wampcra") << s("salty") << s("secret") << false;
+        QTest::newRow("unknown-user") << s("ticket") << s("mallory") << s("x") << false;
+    }
+    void auth()
+    {
+        QFETCH(QString, method);
+        QFETCH(QString, authid);
+        QFETCH(QString, secret);
+        QFETCH(bool, ok);
+        session::SessionOptions o;
+        o.auth.method = method;
+        o.auth.authid = authid;
+        o.auth.secret = secret;
+        session::Session sess;
+        QSignalSpy joined(&sess, &session::Session::joined);
+        QSignalSpy left(&sess, &session::Session::left);
+        transport::ConnectOptions c;
+        c.url = m_ws;
+        sess.open(c, o);
+        QTRY_VERIFY(!joined.isEmpty() || !left.isEmpty());
+        QCOMPARE(!joined.isEmpty(), ok);
+        if (ok) {
+            QCOMPARE(sess.welcomeDetails().value(s("authid")).toString(), authid);
+            QCOMPARE(sess.welcomeDetails().value(s("authmethod")).toString(), method);
+        } else {
+            QVERIFY(left.first().at(0).toString().startsWith(s("wamp.error.")));
+        }
+    }
+
+    void goodbye()
+    {
+        auto sess = join(s("ws"), codec::SerializerId::Json);
+        QVERIFY(sess);
+        QSignalSpy left(sess.get(), &session::Session::left);
+        sess->leave();
+        QTRY_COMPARE(left.size(), 1);
+        // the router's reply reason, not our own timeout
+        QVERIFY2(left.first().at(1).toString().isEmpty(), qPrintable(left.first().at(1).toString()));
+        QCOMPARE(sess->state(), session::Session::State::Closed);
+    }
+
+    void noSuchRealm()
+    {
+        session::SessionOptions o;
+        o.realm = s("com.example.nonexistent");
+        session::Session sess;
+        QSignalSpy left(&sess, &session::Session::left);
+        transport::ConnectOptions c;
+        c.url = m_rs;
+        sess.open(c, o);
+        QTRY_COMPARE(left.size(), 1);
+        QCOMPARE(left.first().at(0).toString(), uris::noSuchRealm);
+    }
+
+    void pendingRequestsFailWhenRouterGoesAway()
+    {
+        router::RouterConfig cfg = router::RouterConfig::defaults();
+        cfg.listeners = {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))}};
+        auto r = std::make_unique<router::Router>(cfg);
+        QVERIFY(r->start().ok());
+        transport::ConnectOptions c;
+        c.url = r->listeningUrls().first();
+        session::Session callee, sess;
+        QSignalSpy calleeJoined(&callee, &session::Session::joined);
+        QSignalSpy joined(&sess, &session::Session::joined);
+        callee.open(c, {});
+        sess.open(c, {});
+        QTRY_COMPARE(calleeJoined.size(), 1);
+        QTRY_COMPARE(joined.size(), 1);
+        bool registered = false, invoked = false;
+        callee.registerProcedure(s("com.example.never"), {}, [&](const session::InvocationData &) { invoked = true; },
+                                 [&](quint64) { registered = true; }, {});
+        QTRY_VERIFY(registered);
+        std::optional<session::WampError> error;
+        sess.call(s("com.example.never"), {}, {}, {}, {}, [&](const session::WampError &e) { error = e; });
+        QTRY_VERIFY(invoked); // the call is really pending at the callee
+        QVERIFY(!error.has_value());
+        r->stop();
+        QTRY_VERIFY(error.has_value());
+        QTRY_COMPARE(sess.state(), session::Session::State::Closed);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstSession)
+#include "tst_session.moc"

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLoggingCategory>
 #include <QMessageBox>
 
 #include <cstdio>
@@ -38,6 +39,9 @@ int main(int argc, char **argv)
         return wb::cli::runRouterCommand(args);
     }
 
+    // Routing details stay out of the terminal unless asked for (QT_LOGGING_RULES="wb.*.info=true").
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("wb.*.debug=false\nwb.*.info=false"));
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Wampscope"));
     QApplication::setOrganizationName(QStringLiteral("Wampscope"));

@@ -12,6 +12,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
@@ -117,6 +118,7 @@ int runRouterCommand(const QStringList &arguments)
     p.addOption({s("realm"), s("Serve realm NAME with anonymous access. Repeatable; replaces the configured realms."), s("NAME")});
     p.addOption({s("auto-realms"), s("Create realms on demand when a client asks for an unknown one.")});
     p.addOption({s("max-message-size"), s("Maximum message size in bytes on every listener (default 16 MiB)."), s("BYTES")});
+    p.addOption({{s("v"), s("verbose")}, s("Also log connections, handshakes and routing details (Qt categories wb.*).")});
     if (!p.parse(arguments)) {
         err(p.errorText());
         return ExitUsage;
@@ -125,6 +127,8 @@ int runRouterCommand(const QStringList &arguments)
         out(p.helpText());
         return ExitOk;
     }
+    if (!p.isSet(s("verbose")))
+        QLoggingCategory::setFilterRules(s("wb.*.debug=false\nwb.*.info=false"));
 
     router::RouterConfig config = router::RouterConfig::defaults();
     if (p.isSet(s("config"))) {
@@ -295,6 +299,8 @@ int parseClientCommon(QCommandLineParser &p, ClientCommon &c)
     if (!parseKeyValues(p.values(s("option")), c.options, s("--option")))
         return ExitUsage;
     c.verbose = p.isSet(s("verbose"));
+    if (!c.verbose)
+        QLoggingCategory::setFilterRules(s("wb.*.debug=false\nwb.*.info=false"));
     return ExitOk;
 }
 

@@ -68,7 +68,7 @@ Status Router::start()
             log(QStringLiteral("connection from %1 rejected: %2").arg(peer, reason));
         });
         m_listeners.append(listener);
-        log(QStringLiteral("listening on %1").arg(listener->url().toString()));
+        qCInfo(lcRouter).noquote() << "listening on" << listener->url().toString(); // listeningUrls() reports it
     }
     return {};
 }
@@ -143,7 +143,7 @@ QList<SessionInfo> Router::sessions() const
 
 void Router::log(const QString &text)
 {
-    qCInfo(lcRouter).noquote() << text;
+    qCDebug(lcRouter).noquote() << text; // the text itself goes out through logMessage()
     emit logMessage(text);
 }
 
@@ -193,9 +193,10 @@ void Router::sessionEstablished(RouterSession *session)
     const SessionInfo &i = session->info();
     m_joined.insert(i.id, session);
     m_joinedOrder.append(i.id);
-    log(QStringLiteral("session %1 joined realm %2 as %3/%4 (%5) from %6 over %7/%8")
-            .arg(i.id)
-            .arg(i.realm, i.authid, i.authrole, i.authmethod, i.peer, i.transport, i.serializer));
+    // Joins and leaves have their own signals; logMessage() carries only what has no other channel.
+    qCInfo(lcRouter).noquote() << QStringLiteral("session %1 joined realm %2 as %3/%4 (%5) from %6 over %7/%8")
+                                      .arg(i.id)
+                                      .arg(i.realm, i.authid, i.authrole, i.authmethod, i.peer, i.transport, i.serializer);
     emit sessionJoined(i);
 }
 
@@ -207,7 +208,7 @@ void Router::sessionFinished(RouterSession *session, bool joined, const QString 
     if (joined) {
         m_joined.remove(info.id);
         m_joinedOrder.removeOne(info.id);
-        log(QStringLiteral("session %1 left realm %2: %3").arg(info.id).arg(info.realm, reason));
+        qCInfo(lcRouter).noquote() << QStringLiteral("session %1 left realm %2: %3").arg(info.id).arg(info.realm, reason);
         emit sessionLeft(info, reason);
     }
 }

@@ -40,8 +40,10 @@ BUILD_PKGS=(build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-websockets-dev qt6-declarative-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qtkeychain-qt6-dev libmsgpack-dev libsodium-dev libgl-dev)
 # Tests: Autobahn|Python with MessagePack and CBOR (python3-autobahn pulls in Twisted and PyNaCl), and
-# Xvfb for tests that want a real X display (the GUI tests themselves run offscreen).
-TEST_PKGS=(python3-autobahn python3-msgpack python3-cbor2 python3-twisted python3-nacl xvfb xauth)
+# Xvfb for tests that want a real X display (the GUI tests themselves run offscreen); Autobahn|C++
+# (header-only; pulls in the Boost system/thread/chrono dev packages) for the C++ interop client.
+TEST_PKGS=(python3-autobahn python3-msgpack python3-cbor2 python3-twisted python3-nacl xvfb xauth
+    autobahn-cpp-dev)
 
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

@@ -18,6 +18,7 @@
 #include <QTimer>
 
 #include <csignal>
+#include <optional>
 #include <cstdio>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -85,6 +86,35 @@ void installSignalHandlers(std::function<void()> onStop)
     sigaction(SIGTERM, &sa, nullptr);
 }
 
+/// Parse \a arguments; a usage error or --help yields the exit code to return at once.
+std::optional<int> parseOrHelp(QCommandLineParser &p, const QStringList &arguments)
+{
+    if (!p.parse(arguments)) {
+        err(p.errorText());
+        return ExitUsage;
+    }
+    if (p.isSet(s("help"))) {
+        out(p.helpText());
+        return ExitOk;
+    }
+    return std::nullopt;
+}
+
+/// --count N: 0 when absent; false (after a message) when not a positive number.
+bool parseCount(const QCommandLineParser &p, int &count)
+{
+    count = 0;
+    if (!p.isSet(s("count")))
+        return true;
+    bool ok = false;
+    count = p.value(s("count")).toInt(&ok);
+    if (!ok || count <= 0) {
+        err(s("--count must be a positive number"));
+        return false;
+    }
+    return true;
+}
+
 const char *kUsage =
     "Usage: wampscope-cli <command> [options]\n"
     "\n"
@@ -119,14 +149,8 @@ int runRouterCommand(const QStringList &arguments)
     p.addOption({s("auto-realms"), s("Create realms on demand when a client asks for an unknown one.")});
     p.addOption({s("max-message-size"), s("Maximum message size in bytes on every listener (default 16 MiB)."), s("BYTES")});
     p.addOption({{s("v"), s("verbose")}, s("Also log connections, handshakes and routing details (Qt categories wb.*).")});
-    if (!p.parse(arguments)) {
-        err(p.errorText());
-        return ExitUsage;
-    }
-    if (p.isSet(s("help"))) {
-        out(p.helpText());
-        return ExitOk;
-    }
+    if (auto rc = parseOrHelp(p, arguments))
+        return *rc;
     if (!p.isSet(s("verbose")))
         QLoggingCategory::setFilterRules(s("wb.*.debug=false\nwb.*.info=false"));
 
@@ -383,13 +407,6 @@ void printError(const session::WampError &e)
     err(s("error: ") + e.toString());
 }
 
-bool parsePositionalArgs(const QStringList &positional, int from, List &args)
-{
-    for (int i = from; i < positional.size(); ++i)
-        args.append(parseArg(positional.at(i)));
-    return true;
-}
-
 bool parseTimeout(const QCommandLineParser &p, int &ms)
 {
     ms = 0;
@@ -418,14 +435,8 @@ int runCall(const QStringList &arguments)
     p.addPositionalArgument(s("ARG"), s("Positional arguments (JSON when valid, else a string)."), s("[ARG...]"));
     p.addOption({s("kwarg"), s("Keyword argument KEY=VALUE. Repeatable."), s("KEY=VALUE")});
     p.addOption({s("timeout"), s("Give up after SECONDS (exit 4)."), s("SECONDS")});
-    if (!p.parse(arguments)) {
-        err(p.errorText());
-        return ExitUsage;
-    }
-    if (p.isSet(s("help"))) {
-        out(p.helpText());
-        return ExitOk;
-    }
+    if (auto rc = parseOrHelp(p, arguments))
+        return *rc;
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 2) {
         err(s("usage: wampscope-cli call PROCEDURE [ARG]... [--kwarg KEY=VALUE]..."));
@@ -440,7 +451,8 @@ int runCall(const QStringList &arguments)
         return ExitUsage;
     }
     List args;
-    parsePositionalArgs(pos, 2, args);
+    for (qsizetype i = 2; i < pos.size(); ++i)
+        args.append(parseArg(pos.at(i)));
     Dict kwargs;
     if (!parseKeyValues(p.values(s("kwarg")), kwargs, s("--kwarg")))
         return ExitUsage;
@@ -489,14 +501,8 @@ int runPublish(const QStringList &arguments)
     p.addPositionalArgument(s("ARG"), s("Positional arguments (JSON when valid, else a string)."), s("[ARG...]"));
     p.addOption({s("kwarg"), s("Keyword argument KEY=VALUE. Repeatable."), s("KEY=VALUE")});
     p.addOption({s("acknowledge"), s("Ask the router to acknowledge (PUBLISHED or ERROR).")});
-    if (!p.parse(arguments)) {
-        err(p.errorText());
-        return ExitUsage;
-    }
-    if (p.isSet(s("help"))) {
-        out(p.helpText());
-        return ExitOk;
-    }
+    if (auto rc = parseOrHelp(p, arguments))
+        return *rc;
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 2) {
         err(s("usage: wampscope-cli publish TOPIC [ARG]... [--kwarg KEY=VALUE]... [--acknowledge]"));
@@ -511,7 +517,8 @@ int runPublish(const QStringList &arguments)
         return ExitUsage;
     }
     List args;
-    parsePositionalArgs(pos, 2, args);
+    for (qsizetype i = 2; i < pos.size(); ++i)
+        args.append(parseArg(pos.at(i)));
     Dict kwargs;
     if (!parseKeyValues(p.values(s("kwarg")), kwargs, s("--kwarg")))
         return ExitUsage;
@@ -546,14 +553,8 @@ int runSubscribe(const QStringList &arguments)
     p.addOption({s("match"), s("exact, prefix or wildcard (default exact)."), s("POLICY"), s("exact")});
     p.addOption({s("count"), s("Exit after N events."), s("N")});
     p.addOption({s("timeout"), s("Exit after SECONDS (exit 4 when --count events have not arrived by then)."), s("SECONDS")});
-    if (!p.parse(arguments)) {
-        err(p.errorText());
-        return ExitUsage;
-    }
-    if (p.isSet(s("help"))) {
-        out(p.helpText());
-        return ExitOk;
-    }
+    if (auto rc = parseOrHelp(p, arguments))
+        return *rc;
     const QStringList pos = p.positionalArguments();
     if (pos.size() != 2) {
         err(s("usage: wampscope-cli subscribe TOPIC [--match exact|prefix|wildcard] [--count N] [--timeout SECONDS]"));
@@ -575,14 +576,8 @@ int runSubscribe(const QStringList &arguments)
     if (*match != MatchPolicy::Exact)
         c.options.insert(s("match"), matchPolicyName(*match));
     int count = 0;
-    if (p.isSet(s("count"))) {
-        bool ok = false;
-        count = p.value(s("count")).toInt(&ok);
-        if (!ok || count <= 0) {
-            err(s("--count must be a positive number"));
-            return ExitUsage;
-        }
-    }
+    if (!parseCount(p, count))
+        return ExitUsage;
     int timeoutMs = 0;
     if (!parseTimeout(p, timeoutMs))
         return ExitUsage;
@@ -638,14 +633,8 @@ int runRegister(const QStringList &arguments)
     p.addOption({s("error-kwargs"), s("Keyword arguments of the error (a JSON object)."), s("JSON")});
     p.addOption({s("match"), s("exact, prefix or wildcard registration (default exact)."), s("POLICY"), s("exact")});
     p.addOption({s("count"), s("Exit after serving N invocations."), s("N")});
-    if (!p.parse(arguments)) {
-        err(p.errorText());
-        return ExitUsage;
-    }
-    if (p.isSet(s("help"))) {
-        out(p.helpText());
-        return ExitOk;
-    }
+    if (auto rc = parseOrHelp(p, arguments))
+        return *rc;
     const QStringList pos = p.positionalArguments();
     if (pos.size() != 2) {
         err(s("usage: wampscope-cli register PROCEDURE (--echo | --result JSON | --error URI) [--count N]"));
@@ -718,14 +707,8 @@ int runRegister(const QStringList &arguments)
         errorKwargs = v.toDict();
     }
     int count = 0;
-    if (p.isSet(s("count"))) {
-        bool ok = false;
-        count = p.value(s("count")).toInt(&ok);
-        if (!ok || count <= 0) {
-            err(s("--count must be a positive number"));
-            return ExitUsage;
-        }
-    }
+    if (!parseCount(p, count))
+        return ExitUsage;
     const bool echo = p.isSet(s("echo"));
     const bool isError = p.isSet(s("error"));
 

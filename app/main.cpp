@@ -9,7 +9,10 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QLoggingCategory>
+#include <QTranslator>
 #include <QMessageBox>
 
 #include <cstdio>
@@ -46,6 +49,15 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("Wampscope"));
     QApplication::setOrganizationName(QStringLiteral("Wampscope"));
     QApplication::setApplicationVersion(QStringLiteral(WAMPSCOPE_VERSION));
+
+    // Translations: our catalog (embedded under :/i18n) and Qt's own, for the system locale.
+    auto *appTranslator = new QTranslator(&app);
+    if (appTranslator->load(QLocale(), QStringLiteral("wampscope"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(appTranslator);
+    auto *qtTranslator = new QTranslator(&app);
+    if (qtTranslator->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qtTranslator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Wampscope: a workbench for WAMP routers and clients."));

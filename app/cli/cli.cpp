@@ -401,6 +401,20 @@ private:
     int m_exitCode = ExitOk;
 };
 
+/// PROCEDURE/TOPIC (positional 1, a valid URI), ARGs (positional 2..) and --kwarg pairs of call and publish.
+bool parseTarget(const QCommandLineParser &p, const QString &noun, QString &uri, List &args, Dict &kwargs)
+{
+    const QStringList pos = p.positionalArguments();
+    uri = pos.at(1);
+    if (!isValidUri(uri)) {
+        err(s("invalid %1 URI: ").arg(noun) + uriProblem(uri));
+        return false;
+    }
+    for (qsizetype i = 2; i < pos.size(); ++i)
+        args.append(parseArg(pos.at(i)));
+    return parseKeyValues(p.values(s("kwarg")), kwargs, s("--kwarg"));
+}
+
 void printError(const session::WampError &e)
 {
     out(jsonLine(Dict{{s("error"), e.uri}, {s("args"), e.args}, {s("kwargs"), e.kwargs}}));
@@ -445,16 +459,10 @@ int runCall(const QStringList &arguments)
     ClientCommon c;
     if (int rc = parseClientCommon(p, c); rc != ExitOk)
         return rc;
-    const QString procedure = pos.at(1);
-    if (!isValidUri(procedure)) {
-        err(s("invalid procedure URI: ") + uriProblem(procedure));
-        return ExitUsage;
-    }
+    QString procedure;
     List args;
-    for (qsizetype i = 2; i < pos.size(); ++i)
-        args.append(parseArg(pos.at(i)));
     Dict kwargs;
-    if (!parseKeyValues(p.values(s("kwarg")), kwargs, s("--kwarg")))
+    if (!parseTarget(p, s("procedure"), procedure, args, kwargs))
         return ExitUsage;
     int timeoutMs = 0;
     if (!parseTimeout(p, timeoutMs))
@@ -511,16 +519,10 @@ int runPublish(const QStringList &arguments)
     ClientCommon c;
     if (int rc = parseClientCommon(p, c); rc != ExitOk)
         return rc;
-    const QString topic = pos.at(1);
-    if (!isValidUri(topic)) {
-        err(s("invalid topic URI: ") + uriProblem(topic));
-        return ExitUsage;
-    }
+    QString topic;
     List args;
-    for (qsizetype i = 2; i < pos.size(); ++i)
-        args.append(parseArg(pos.at(i)));
     Dict kwargs;
-    if (!parseKeyValues(p.values(s("kwarg")), kwargs, s("--kwarg")))
+    if (!parseTarget(p, s("topic"), topic, args, kwargs))
         return ExitUsage;
     if (p.isSet(s("acknowledge")))
         c.options.insert(s("acknowledge"), true);

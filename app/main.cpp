@@ -4,6 +4,8 @@
 // router headless, exactly like `wampscope-cli router`.
 
 #include "cli/cli.h"
+#include "client/connection.h"
+#include "client/secretstore.h"
 #include "mainwindow.h"
 #include "router/router.h"
 
@@ -14,6 +16,9 @@
 #include <QLoggingCategory>
 #include <QTranslator>
 #include <QMessageBox>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -87,15 +92,39 @@ int main(int argc, char **argv)
         }
     }
 
-    wb::ui::MainWindow window(router.get());
+    // The self-test must not touch the user's profiles or keychain: it runs on a throwaway settings file.
+    QTemporaryDir selfTestDir;
+    std::unique_ptr<QSettings> selfTestSettings;
+    wb::ui::MainWindowOptions options;
+    if (selfTest) {
+        selfTestSettings = std::make_unique<QSettings>(selfTestDir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+        options.settings = selfTestSettings.get();
+        options.secrets = new wb::client::MemorySecretStore(&app);
+    }
+    wb::ui::MainWindow window(router.get(), options);
     if (!routerError.isEmpty())
         window.appendLog(QObject::tr("The built-in router could not start: %1").arg(routerError));
     window.show();
 
     if (selfTest) {
-        const bool ok = router && !router->listeningUrls().isEmpty() && window.isVisible();
-        fprintf(stderr, "wampscope self-test: %s%s\n", ok ? "ok" : "FAILED ",
-                ok ? "" : qPrintable(routerError));
+        // The router listens, the window shows, and the "Local router" connection joins within 10 s.
+        bool ok = router && !router->listeningUrls().isEmpty() && window.isVisible();
+        wb::client::Connection *local = window.connection(wb::ui::MainWindow::localRouterProfileId());
+        QString why = routerError;
+        if (ok && local) {
+            QTimer deadline;
+            deadline.setSingleShot(true);
+            deadline.start(10000);
+            while (deadline.isActive() && local->state() != wb::client::Connection::State::Connected)
+                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+            ok = local->state() == wb::client::Connection::State::Connected;
+            if (!ok)
+                why = QStringLiteral("Local router: ") + local->stateText();
+        } else if (ok) {
+            ok = false;
+            why = QStringLiteral("no Local router profile");
+        }
+        fprintf(stderr, "wampscope self-test: %s%s\n", ok ? "ok" : "FAILED ", ok ? "" : qPrintable(why));
         return ok ? 0 : 1;
     }
     if (!routerError.isEmpty())

@@ -1,26 +1,122 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The window follows the built-in router: sessions appear and disappear, the log records them (offscreen).
+// The workbench window against the built-in router in process (offscreen): first start (the router runs and
+// "Local router" connects), the router panel follows sessions, profiles persist without secrets, the no-keychain
+// path, visible auto-reconnect, the traffic log correlates a CALL with its INVOCATION/YIELD/RESULT, panels plug
+// into the workspace, and the window state/theme come back after a restart.
 
+#include "client/connection.h"
+#include "client/secretstore.h"
+#include "connectionworkspace.h"
 #include "mainwindow.h"
 #include "router/router.h"
+#include "routerpanel.h"
 #include "session/session.h"
+#include "trafficlog.h"
+#include "trafficmodel.h"
 
+#include <QAbstractItemModelTester>
+#include <QDockWidget>
+#include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace wb;
+using client::Connection;
+using client::ConnectionProfile;
+
+namespace {
+
+router::RouterConfig routerConfig(quint16 port = 0)
+{
+    router::RouterConfig cfg = router::RouterConfig::defaults();
+    cfg.listeners = {router::ListenerConfig{QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port))}};
+    router::UserConfig alice;
+    alice.authid = QStringLiteral("alice");
+    alice.authmethod = QStringLiteral("ticket");
+    alice.secret = QStringLiteral("s3cret");
+    cfg.users = {alice};
+    return cfg;
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
 
 class TstMainWindow : public QObject
 {
     Q_OBJECT
+
+    QTemporaryDir m_dir;
+    int m_n = 0;
+
+    QString freshSettingsPath() { return m_dir.filePath(QStringLiteral("settings%1.ini").arg(++m_n)); }
+
 private slots:
+    void firstStartConnectsLocalRouter()
+    {
+        router::Router r(routerConfig());
+        QVERIFY(r.start().ok());
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        ui::MainWindow w(&r, o);
+        w.show();
+
+        Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
+        QVERIFY(local);
+        QCOMPARE(local->profile().name, QStringLiteral("Local router"));
+        QCOMPARE(local->profile().url, r.listeningUrls().first());
+        QCOMPARE(w.currentConnection(), local);
+        QTRY_COMPARE(local->state(), Connection::State::Connected);
+        QTRY_COMPARE(w.sessionRowCount(), 1);
+        QVERIFY2(w.statusText().contains(QStringLiteral("Realm: realm1")), qPrintable(w.statusText()));
+        QVERIFY(w.statusText().contains(QStringLiteral("Serializer: json")));
+        QTRY_VERIFY2(w.statusText().contains(QStringLiteral(" ms (probe)")), qPrintable(w.statusText()));
+
+        // one tab per panel, placeholders until the panels land
+        ui::ConnectionWorkspace *ws = w.workspace(local);
+        QVERIFY(ws);
+        QCOMPARE(ws->session(), local->session());
+        QCOMPARE(ws->tabs()->count(), 4);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(ws->tabs()->tabText(i), ui::ConnectionWorkspace::standardPanelTitles().at(i));
+        auto *panel = new QLabel(QStringLiteral("real call panel"));
+        ws->addPanel(panel, QStringLiteral("Call"));
+        QCOMPARE(ws->tabs()->count(), 4);
+        QCOMPARE(ws->panel(QStringLiteral("Call")), panel);
+        ws->showPanel(QStringLiteral("Call"));
+        QCOMPARE(ws->tabs()->currentWidget(), panel);
+
+        // the traffic log saw HELLO and WELCOME
+        w.trafficLog()->flush();
+        QVERIFY(w.trafficLog()->model()->rowCount() >= 2);
+        QCOMPARE(w.trafficLog()->model()->index(0, ui::TrafficModel::Type).data().toString(), QStringLiteral("HELLO"));
+
+        // the profile was saved
+        QVERIFY(client::ProfileStore(&settings).hasSavedProfiles());
+        QCOMPARE(client::ProfileStore(&settings).load().size(), 1);
+    }
+
     void followsRouterSessions()
     {
-        router::RouterConfig cfg = router::RouterConfig::defaults();
-        cfg.listeners = {router::ListenerConfig{QUrl(QStringLiteral("ws://127.0.0.1:0/ws"))}};
-        router::Router r(cfg);
+        router::Router r(routerConfig());
         QVERIFY(r.start().ok());
-        ui::MainWindow w(&r);
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        o.connectOnStart = false;
+        ui::MainWindow w(&r, o);
         w.show();
         QCOMPARE(w.sessionRowCount(), 0);
 
@@ -35,15 +131,317 @@ private slots:
         s.leave();
         QTRY_COMPARE(w.sessionRowCount(), 0);
         QVERIFY(w.logLineCount() > logBefore);
+
+        // stop and start from the router panel
+        w.routerPanel()->stopRouter();
+        QTRY_VERIFY(!r.isListening());
+        w.routerPanel()->startRouter();
+        QVERIFY(r.isListening());
     }
 
     void withoutRouter()
     {
-        ui::MainWindow w(nullptr);
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        ui::MainWindow w(nullptr, o);
         w.show();
         QCOMPARE(w.sessionRowCount(), 0);
+        QVERIFY(w.connections().isEmpty()); // no Local router profile without a router
+        QVERIFY(!w.currentConnection());
         w.appendLog(QStringLiteral("hello"));
         QVERIFY(w.logLineCount() >= 1);
+    }
+
+    void profilesPersistWithoutSecrets()
+    {
+        router::Router r(routerConfig());
+        QVERIFY(r.start().ok());
+        const QString path = freshSettingsPath();
+        client::MemorySecretStore secrets;
+        QByteArray exported;
+        QString id;
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            ui::MainWindowOptions o;
+            o.settings = &settings;
+            o.secrets = &secrets;
+            o.connectOnStart = false;
+            o.askSecret = [](const ConnectionProfile &) -> std::optional<QString> { return std::nullopt; };
+            ui::MainWindow w(&r, o);
+            ConnectionProfile p;
+            p.name = QStringLiteral("Alice");
+            p.url = r.listeningUrls().first();
+            p.authMethod = QStringLiteral("ticket");
+            p.authid = QStringLiteral("alice");
+            Connection *c = w.addProfile(p, QStringLiteral("s3cret"));
+            id = c->id();
+            QTRY_COMPARE(secrets.size(), 1); // the secret went to the keychain
+            Connection *dup = w.duplicateProfile(c);
+            QCOMPARE(dup->profile().name, QStringLiteral("Alice (copy)"));
+            QVERIFY(!dup->hasSecret());
+            w.removeProfile(dup);
+            QCOMPARE(w.connections().size(), 2);
+            exported = w.exportAllProfiles();
+            w.close();
+        }
+        QVERIFY(!fileBytes(path).contains("s3cret"));
+        QVERIFY(!exported.contains("s3cret"));
+        QVERIFY(exported.contains("\"authid\": \"alice\""));
+
+        // a restart: the profile is back, its secret comes from the keychain on connect
+        QSettings settings(path, QSettings::IniFormat);
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        o.connectOnStart = false;
+        int asked = 0;
+        o.askSecret = [&](const ConnectionProfile &) -> std::optional<QString> {
+            ++asked;
+            return std::nullopt;
+        };
+        ui::MainWindow w(&r, o);
+        Connection *c = w.connection(id);
+        QVERIFY(c);
+        QVERIFY(!c->hasSecret());
+        w.connectTo(c);
+        QTRY_COMPARE(c->state(), Connection::State::Connected);
+        QCOMPARE(asked, 0);
+        QCOMPARE(c->session()->welcomeDetails().value(QStringLiteral("authrole")).toString(), QStringLiteral("user"));
+
+        // import: clashing ids get new ones; invalid files are refused with a notice
+        QCOMPARE(w.importProfilesFrom(exported), 2);
+        QCOMPARE(w.connections().size(), 4);
+        QCOMPARE(w.importProfilesFrom("{broken"), -1);
+        QVERIFY(w.notices().last().contains(QStringLiteral("Import failed")));
+        QCOMPARE(w.connections().size(), 4);
+    }
+
+    void noKeychainKeepsSecretForThisRun()
+    {
+        router::Router r(routerConfig());
+        QVERIFY(r.start().ok());
+        const QString path = freshSettingsPath();
+        QSettings settings(path, QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        secrets.setSimulateNoBackend(true);
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        o.connectOnStart = false;
+        QString why;
+        o.askKeepInMemory = [&](const ConnectionProfile &, const QString &reason) {
+            why = reason;
+            return true;
+        };
+        int asked = 0;
+        o.askSecret = [&](const ConnectionProfile &) -> std::optional<QString> {
+            ++asked;
+            return QStringLiteral("s3cret");
+        };
+        ui::MainWindow w(&r, o);
+        ConnectionProfile p;
+        p.name = QStringLiteral("Alice");
+        p.url = r.listeningUrls().first();
+        p.authMethod = QStringLiteral("ticket");
+        p.authid = QStringLiteral("alice");
+        Connection *c = w.addProfile(p);
+        w.connectTo(c);
+        QTRY_COMPARE(c->state(), Connection::State::Connected);
+        QCOMPARE(asked, 1);
+        QVERIFY(why.contains(QStringLiteral("No keychain")));
+        QVERIFY(w.notices().last().contains(QStringLiteral("keychain is not available")));
+        QCOMPARE(c->profile().secretStorage, ConnectionProfile::SecretStorage::SessionOnly);
+        // reconnecting in this run does not ask again; nothing went to disk
+        c->close();
+        w.connectTo(c);
+        QTRY_COMPARE(c->state(), Connection::State::Connected);
+        QCOMPARE(asked, 1);
+        settings.sync();
+        QVERIFY(!fileBytes(path).contains("s3cret"));
+        QVERIFY(fileBytes(path).contains("session"));
+
+    }
+
+    void noKeychainDeclined()
+    {
+        router::Router r(routerConfig());
+        QVERIFY(r.start().ok());
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        secrets.setSimulateNoBackend(true);
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        o.connectOnStart = false;
+        int keepAsked = 0, secretAsked = 0;
+        o.askKeepInMemory = [&](const ConnectionProfile &, const QString &) {
+            ++keepAsked;
+            return false;
+        };
+        o.askSecret = [&](const ConnectionProfile &) -> std::optional<QString> {
+            ++secretAsked;
+            return QStringLiteral("s3cret");
+        };
+        ui::MainWindow w(&r, o);
+        ConnectionProfile p;
+        p.name = QStringLiteral("Alice");
+        p.url = r.listeningUrls().first();
+        p.authMethod = QStringLiteral("ticket");
+        p.authid = QStringLiteral("alice");
+        Connection *c = w.addProfile(p);
+        w.connectTo(c);
+        QTRY_COMPARE(keepAsked, 1);
+        QTest::qWait(100);
+        QCOMPARE(secretAsked, 0);
+        QCOMPARE(c->state(), Connection::State::Disconnected);
+        QCOMPARE(c->profile().secretStorage, ConnectionProfile::SecretStorage::Keychain);
+    }
+
+    void reconnectIsVisible()
+    {
+        auto r = std::make_unique<router::Router>(routerConfig());
+        QVERIFY(r->start().ok());
+        const QUrl url = r->listeningUrls().first();
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        ui::MainWindow w(r.get(), o);
+        Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
+        client::ReconnectPolicy fast;
+        fast.initialDelayMs = 200;
+        fast.maxDelayMs = 400;
+        local->setReconnectPolicy(fast);
+        QTRY_COMPARE(local->state(), Connection::State::Connected);
+        w.routerPanel()->stopRouter();
+        QTRY_COMPARE(local->state(), Connection::State::WaitingToReconnect);
+        QVERIFY2(w.statusText().contains(QStringLiteral("reconnecting in")), qPrintable(w.statusText()));
+        w.routerPanel()->startRouter();
+        QTRY_COMPARE_WITH_TIMEOUT(local->state(), Connection::State::Connected, 5000);
+        QVERIFY(w.statusText().contains(QStringLiteral("connected")));
+        // cancel
+        w.routerPanel()->stopRouter();
+        QTRY_COMPARE(local->state(), Connection::State::WaitingToReconnect);
+        local->cancelReconnect();
+        QCOMPARE(local->state(), Connection::State::Disconnected);
+        QVERIFY(w.statusText().contains(QStringLiteral("reconnect canceled")));
+        Q_UNUSED(url)
+    }
+
+    void trafficLogCorrelatesCalls()
+    {
+        router::Router r(routerConfig());
+        QVERIFY(r.start().ok());
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        ui::MainWindow w(&r, o);
+        ui::TrafficLogWidget *log = w.trafficLog();
+        QAbstractItemModelTester tester(log->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester ftester(log->filterModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Connection *caller = w.connection(ui::MainWindow::localRouterProfileId());
+        ConnectionProfile p = caller->profile();
+        p.id.clear();
+        p.name = QStringLiteral("Mock callee");
+        p.serializer = QStringLiteral("msgpack");
+        Connection *callee = w.addProfile(p);
+        w.connectTo(callee);
+        QTRY_COMPARE(caller->state(), Connection::State::Connected);
+        QTRY_COMPARE(callee->state(), Connection::State::Connected);
+        caller->setRttProbeInterval(0);
+        callee->setRttProbeInterval(0);
+
+        bool registered = false;
+        callee->session()->registerProcedure(
+            QStringLiteral("com.example.add"), {},
+            [callee](const session::InvocationData &inv) {
+                callee->session()->yield(inv.requestId, {inv.args.value(0).toInt64().value_or(0) + inv.args.value(1).toInt64().value_or(0)});
+            },
+            [&](quint64) { registered = true; }, {});
+        QTRY_VERIFY(registered);
+        wamp::List result;
+        caller->session()->call(QStringLiteral("com.example.add"), {2, 3}, {}, {},
+                                [&](const session::CallResult &res) { result = res.args; }, {});
+        QTRY_COMPARE(result, (wamp::List{5}));
+        log->flush();
+
+        // find the CALL
+        capture::CaptureStore *store = log->store();
+        quint64 callSeq = 0;
+        for (quint64 s = store->firstSeq(); s < store->nextSeq(); ++s) {
+            if (store->at(s).type == quint8(wamp::MessageType::Call) && store->uri(store->at(s).uri) == QStringLiteral("com.example.add"))
+                callSeq = s;
+        }
+        QVERIFY(callSeq);
+        QVERIFY(log->selectSeq(callSeq));
+        const QList<quint64> linked = log->linkedSeqs();
+        QStringList types;
+        for (quint64 s : linked)
+            types << wamp::Message::typeName(qint64(store->at(s).type));
+        QCOMPARE(types, (QStringList{QStringLiteral("CALL"), QStringLiteral("INVOCATION"), QStringLiteral("YIELD"),
+                                     QStringLiteral("RESULT")}));
+        QVERIFY2(log->linkedSummary().contains(QStringLiteral("Call round trip")), qPrintable(log->linkedSummary()));
+        QVERIFY(log->detailJson().contains(QStringLiteral("\"com.example.add\"")));
+        QVERIFY(log->detailHex().startsWith(QStringLiteral("000000  ")));
+        // INVOCATION and YIELD were on the msgpack connection
+        QCOMPARE(store->at(linked.at(1)).serializer, quint8(codec::SerializerId::MsgPack));
+        QCOMPARE(store->connectionName(store->at(linked.at(1)).connection), QStringLiteral("Mock callee"));
+
+        // filters
+        log->filterModel()->setTypeFilter(int(wamp::MessageType::Invocation));
+        QCOMPARE(log->filterModel()->rowCount(), 1);
+        log->filterModel()->setTypeFilter(0);
+        log->filterModel()->setTextFilter(QStringLiteral("com.example.add"));
+        QCOMPARE(log->filterModel()->rowCount(), 4); // REGISTER, REGISTERED, CALL, INVOCATION
+        log->filterModel()->setTextFilter(QString());
+
+        // pause: new messages wait, then appear; the cap bounds the rows
+        log->setPaused(true);
+        const int rows = log->model()->rowCount();
+        caller->session()->publish(QStringLiteral("t"), {}, {}, {});
+        QTRY_COMPARE(log->store()->nextSeq(), quint64(store->nextSeq()));
+        QTest::qWait(250);
+        QCOMPARE(log->model()->rowCount(), rows);
+        log->setPaused(false);
+        QTRY_VERIFY(log->model()->rowCount() > rows);
+        log->setCapacity(3);
+        QCOMPARE(log->model()->rowCount(), 3);
+        log->clear();
+        QCOMPARE(log->model()->rowCount(), 0);
+    }
+
+    void windowStateAndThemeRestored()
+    {
+        const QString path = freshSettingsPath();
+        client::MemorySecretStore secrets;
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            ui::MainWindowOptions o;
+            o.settings = &settings;
+            o.secrets = &secrets;
+            ui::MainWindow w(nullptr, o);
+            w.show();
+            w.setTheme(ui::MainWindow::Theme::Dark);
+            w.findChild<QDockWidget *>(QStringLiteral("TrafficDock"))->hide();
+            w.resize(1000, 640);
+            w.close();
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        ui::MainWindow w(nullptr, o);
+        w.show();
+        QCOMPARE(w.theme(), ui::MainWindow::Theme::Dark);
+        QVERIFY(w.findChild<QDockWidget *>(QStringLiteral("TrafficDock"))->isHidden());
+        QCOMPARE(w.size(), QSize(1000, 640));
+        w.setTheme(ui::MainWindow::Theme::System);
     }
 };
 

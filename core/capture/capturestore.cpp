@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "capturestore.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+
+namespace wb::capture {
+
+using wamp::Message;
+using wamp::MessageType;
+
+namespace {
+
+constexpr qsizetype kMaxPending = 100'000;     ///< per correlation map: old entries are dropped beyond this
+constexpr qsizetype kMaxPerProcedure = 4096;   ///< unanswered CALLs remembered per procedure
+
+qint64 nowUs()
+{
+    static QElapsedTimer clock;
+    static qint64 base = 0;
+    if (!clock.isValid()) {
+        clock.start();
+        base = QDateTime::currentMSecsSinceEpoch() * 1000;
+    }
+    return base + clock.nsecsElapsed() / 1000;
+}
+
+template<typename Map>
+void bound(Map &m)
+{
+    if (m.size() > kMaxPending)
+        m.erase(m.begin());
+}
+
+quint64 uintAt(const Message &m, int pos)
+{
+    return m.at(pos).toUInt64().value_or(0);
+}
+
+} // namespace
+
+CaptureStore::CaptureStore(QObject *parent) : QObject(parent) {}
+
+quint16 CaptureStore::addConnection(const QString &name)
+{
+    m_connections << name;
+    m_sessionIds << 0;
+    m_lastSeq << 0;
+    return quint16(m_connections.size() - 1);
+}
+
+void CaptureStore::setConnectionName(quint16 connection, const QString &name)
+{
+    if (connection < m_connections.size())
+        m_connections[connection] = name;
+}
+
+void CaptureStore::setSessionId(quint16 connection, quint64 sessionId)
+{
+    if (connection < m_sessionIds.size())
+        m_sessionIds[connection] = sessionId;
+}
+
+void CaptureStore::resetConnection(quint16 connection)
+{
+    auto dropConn = [connection](auto &map) {
+        for (auto it = map.begin(); it != map.end();) {
+            if ((it.key() >> 54) == (quint64(connection) & 0x3ff))
+                it = map.erase(it);
+            else
+                ++it;
+        }
+    };
+    dropConn(m_calls);
+    dropConn(m_pendingRegs);
+    dropConn(m_registrations);
+    dropConn(m_pendingSubs);
+    dropConn(m_subscriptions);
+    dropConn(m_invocations);
+    for (auto it = m_callsByProcedure.begin(); it != m_callsByProcedure.end(); ++it) {
+        it->removeIf([this, connection](quint64 seq) { return !contains(seq) || at(seq).connection == connection; });
+    }
+    setSessionId(connection, 0);
+}
+
+quint32 CaptureStore::intern(const QString &uri)
+{
+    if (uri.isEmpty())
+        return 0;
+    const auto it = m_uriIndex.constFind(uri);
+    if (it != m_uriIndex.cend())
+        return *it;
+    // URIs are few in practice; a hostile peer inventing millions would grow this table: cap it.
+    if (m_uris.size() >= 1'000'000)
+        return 0;
+    const auto idx = quint32(m_uris.size());
+    m_uris << uri;
+    m_uriIndex.insert(uri, idx);
+    return idx;
+}
+
+CaptureRecord &CaptureStore::push(CaptureRecord r)
+{
+    r.seq = m_nextSeq++;
+    m_payloadBytes += r.bytes.size();
+    if (r.connection < m_lastSeq.size())
+        m_lastSeq[r.connection] = r.seq;
+    if (qsizetype(m_ring.size()) < m_capacity) {
+        m_ring.push_back(std::move(r));
+        return m_ring.back();
+    }
+    CaptureRecord &slot = m_ring[size_t(m_head)];
+    m_payloadBytes -= slot.bytes.size();
+    if (slot.violation)
+        m_violations.remove(slot.seq);
+    slot = std::move(r);
+    m_head = (m_head + 1) % qsizetype(m_ring.size());
+    ++m_firstSeq;
+    return slot;
+}
+
+const CaptureRecord &CaptureStore::at(quint64 seq) const
+{
+    Q_ASSERT(contains(seq));
+    const auto logical = qsizetype(seq - m_firstSeq);
+    const auto n = qsizetype(m_ring.size());
+    return m_ring[size_t((m_head + logical) % n)];
+}
+
+void CaptureStore::setCapacity(qsizetype capacity)
+{
+    capacity = qMax<qsizetype>(1, capacity);
+    if (capacity == m_capacity)
+        return;
+    std::vector<CaptureRecord> ordered;
+    const qsizetype keep = qMin(capacity, size());
+    ordered.reserve(size_t(keep));
+    for (quint64 s = m_nextSeq - quint64(keep); s < m_nextSeq; ++s)
+        ordered.push_back(at(s));
+    for (quint64 s = m_firstSeq; s < m_nextSeq - quint64(keep); ++s) {
+        m_payloadBytes -= at(s).bytes.size();
+        m_violations.remove(s);
+    }
+    m_firstSeq = m_nextSeq - quint64(keep);
+    m_ring = std::move(ordered);
+    m_ring.shrink_to_fit();
+    m_head = 0;
+    m_capacity = capacity;
+}
+
+void CaptureStore::clear()
+{
+    m_ring.clear();
+    m_ring.shrink_to_fit();
+    m_head = 0;
+    m_firstSeq = m_nextSeq;
+    m_payloadBytes = 0;
+    m_violations.clear();
+}
+
+qint64 CaptureStore::approximateBytes() const
+{
+    // struct + QByteArray header/allocator overhead (~32 bytes) + payload
+    return qint64(m_ring.capacity()) * qint64(sizeof(CaptureRecord)) + qint64(m_ring.size()) * 32 + m_payloadBytes;
+}
+
+quint64 CaptureStore::linkInvocation(quint16 conn, const Message &m, quint32 procedure, LinkKind *kind)
+{
+    Q_UNUSED(conn)
+    *kind = LinkKind::None;
+    auto it = m_callsByProcedure.find(procedure);
+    if (procedure == 0 || it == m_callsByProcedure.end())
+        return 0;
+    QList<quint64> &calls = *it;
+    calls.removeIf([this](quint64 s) { return !contains(s); });
+    const quint64 caller = m.dict().value(QStringLiteral("caller")).toUInt64().value_or(0);
+    if (caller != 0) {
+        const qsizetype callerConn = m_sessionIds.indexOf(caller);
+        if (callerConn >= 0) {
+            for (qsizetype i = 0; i < calls.size(); ++i) {
+                if (at(calls.at(i)).connection == callerConn) {
+                    *kind = LinkKind::CallerDisclosed;
+                    return calls.takeAt(i);
+                }
+            }
+        }
+        return 0; // disclosed caller is not one of ours
+    }
+    if (calls.isEmpty())
+        return 0;
+    *kind = LinkKind::ByProcedure;
+    return calls.takeFirst();
+}
+
+void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const QByteArray &bytes,
+                          codec::SerializerId serializer, qint64 timeUs)
+{
+    CaptureRecord r;
+    r.timeUs = timeUs ? timeUs : nowUs();
+    r.bytes = bytes;
+    r.connection = conn;
+    r.type = quint8(m.code());
+    r.serializer = quint8(serializer);
+    r.direction = dir;
+    r.requestId = m.requestId();
+    const bool in = dir == Direction::In;
+    const quint64 k = key(conn, r.requestId);
+
+    switch (m.type()) {
+    case MessageType::Welcome:
+        if (in)
+            setSessionId(conn, uintAt(m, 1));
+        break;
+    case MessageType::Hello:
+        r.uri = intern(m.uri());
+        break;
+    case MessageType::Call:
+        r.uri = intern(m.uri());
+        if (!in) {
+            r.link = LinkKind::Exact;
+            CaptureRecord &rec = push(std::move(r));
+            rec.linkSeq = rec.seq;
+            m_calls.insert(k, rec.seq);
+            bound(m_calls);
+            QList<quint64> &byProc = m_callsByProcedure[rec.uri];
+            byProc.append(rec.seq);
+            if (byProc.size() > kMaxPerProcedure)
+                byProc.removeFirst();
+            return;
+        }
+        break;
+    case MessageType::Result:
+    case MessageType::Error: {
+        if (m.type() == MessageType::Error)
+            r.uri = intern(m.uri());
+        const auto reqType = m.type() == MessageType::Error ? MessageType(uintAt(m, 1)) : MessageType::Call;
+        if (in && reqType == MessageType::Call) {
+            if (const auto it = m_calls.constFind(k); it != m_calls.cend()) {
+                r.linkSeq = *it;
+                r.link = LinkKind::Exact;
+                const bool progress = m.type() == MessageType::Result && m.dict().value(QStringLiteral("progress")).toBool();
+                if (!progress) {
+                    const quint64 callSeq = *it;
+                    m_calls.erase(it);
+                    if (contains(callSeq)) {
+                        auto p = m_callsByProcedure.find(at(callSeq).uri);
+                        if (p != m_callsByProcedure.end())
+                            p->removeOne(callSeq);
+                    }
+                }
+            }
+        } else if (!in && reqType == MessageType::Invocation) {
+            if (const auto it = m_invocations.constFind(k); it != m_invocations.cend()) {
+                r.linkSeq = *it;
+                r.link = LinkKind::Exact;
+                m_invocations.erase(it);
+            }
+        }
+        break;
+    }
+    case MessageType::Cancel:
+        if (!in) {
+            r.linkSeq = m_calls.value(k);
+            r.link = r.linkSeq ? LinkKind::Exact : LinkKind::None;
+        }
+        break;
+    case MessageType::Register:
+        r.uri = intern(m.uri());
+        if (!in) {
+            m_pendingRegs.insert(k, r.uri);
+            bound(m_pendingRegs);
+        }
+        break;
+    case MessageType::Registered:
+        if (in) {
+            r.uri = m_pendingRegs.take(k);
+            m_registrations.insert(key(conn, uintAt(m, 2)), r.uri);
+            bound(m_registrations);
+        }
+        break;
+    case MessageType::Subscribe:
+        r.uri = intern(m.uri());
+        if (!in) {
+            m_pendingSubs.insert(k, r.uri);
+            bound(m_pendingSubs);
+        }
+        break;
+    case MessageType::Subscribed:
+        if (in) {
+            r.uri = m_pendingSubs.take(k);
+            m_subscriptions.insert(key(conn, uintAt(m, 2)), r.uri);
+            bound(m_subscriptions);
+        }
+        break;
+    case MessageType::Event: {
+        const wamp::Value topic = m.at(3)[QStringLiteral("topic")];
+        r.uri = topic.isString() ? intern(topic.toString()) : m_subscriptions.value(key(conn, uintAt(m, 1)));
+        break;
+    }
+    case MessageType::Invocation:
+        if (in) {
+            const wamp::Value proc = m.at(3)[QStringLiteral("procedure")];
+            r.uri = proc.isString() ? intern(proc.toString()) : m_registrations.value(key(conn, uintAt(m, 2)));
+            LinkKind kind = LinkKind::None;
+            r.linkSeq = linkInvocation(conn, m, r.uri, &kind);
+            r.link = kind;
+            if (r.linkSeq) {
+                m_invocations.insert(k, r.linkSeq);
+                bound(m_invocations);
+            }
+        }
+        break;
+    case MessageType::Yield:
+        if (!in) {
+            if (const auto it = m_invocations.constFind(k); it != m_invocations.cend()) {
+                r.linkSeq = *it;
+                r.link = LinkKind::Exact;
+                if (!m.dict().value(QStringLiteral("progress")).toBool())
+                    m_invocations.erase(it);
+            }
+        }
+        break;
+    case MessageType::Interrupt:
+        if (in) {
+            r.linkSeq = m_invocations.value(k);
+            r.link = r.linkSeq ? LinkKind::Exact : LinkKind::None;
+        }
+        break;
+    default:
+        r.uri = intern(m.uri());
+        break;
+    }
+    push(std::move(r));
+}
+
+void CaptureStore::recordViolation(quint16 conn, const QString &reason, const QByteArray &bytes,
+                                   codec::SerializerId serializer, qint64 timeUs)
+{
+    const quint64 last = conn < m_lastSeq.size() ? m_lastSeq.at(conn) : 0;
+    if (last && contains(last)) {
+        const CaptureRecord &rec = at(last);
+        if (rec.direction == Direction::In && !bytes.isEmpty() && rec.bytes == bytes) {
+            const_cast<CaptureRecord &>(rec).violation = true;
+            m_violations.insert(last, reason);
+            return;
+        }
+    }
+    CaptureRecord r;
+    r.timeUs = timeUs ? timeUs : nowUs();
+    r.bytes = bytes;
+    r.connection = conn;
+    r.serializer = quint8(serializer);
+    r.direction = Direction::In;
+    r.violation = true;
+    // Best effort: the type code, if the bytes decode to a list starting with an integer.
+    if (const codec::Serializer *s = codec::serializer(serializer)) {
+        Result<wamp::Value> v = s->decode(bytes);
+        if (v.ok() && v->isList() && !v->toList().isEmpty())
+            r.type = quint8(qBound(qint64(0), qint64(v->toList().first().toInt64().value_or(0)), qint64(255)));
+    }
+    const quint64 seq = push(std::move(r)).seq;
+    m_violations.insert(seq, reason);
+}
+
+QList<quint64> CaptureStore::linkedMessages(quint64 seq) const
+{
+    if (!contains(seq))
+        return {};
+    const quint64 root = at(seq).linkSeq;
+    if (!root)
+        return {};
+    QList<quint64> out;
+    if (contains(root))
+        out << root;
+    // Linked messages always come after their CALL; bounded by the store size.
+    for (quint64 s = qMax(root + 1, m_firstSeq); s < m_nextSeq; ++s) {
+        if (at(s).linkSeq == root)
+            out << s;
+    }
+    return out;
+}
+
+Message CaptureStore::decode(quint64 seq, QString *error) const
+{
+    if (!contains(seq)) {
+        if (error)
+            *error = tr("no longer in the capture (dropped by the cap)");
+        return {};
+    }
+    const CaptureRecord &r = at(seq);
+    const codec::Serializer *s = codec::serializer(codec::SerializerId(r.serializer));
+    if (!s) {
+        if (error)
+            *error = tr("unknown serializer");
+        return {};
+    }
+    Result<wamp::Value> v = s->decode(r.bytes);
+    if (!v.ok()) {
+        if (error)
+            *error = v.errorString();
+        return {};
+    }
+    Result<Message> m = Message::fromValue(*v);
+    if (!m.ok()) {
+        if (error)
+            *error = m.errorString();
+        return {};
+    }
+    return *m;
+}
+
+} // namespace wb::capture

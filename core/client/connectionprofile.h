@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// A connection profile: where and how the workbench connects (URL, realm, serializer, auth method, authid).
+// Secrets are NOT part of a profile: they live in a SecretStore (the OS keychain, or memory for this run),
+// so nothing here can leak a secret into QSettings or an exported JSON file.
+
+#include "session/session.h"
+#include "transport/transport.h"
+#include "wamp/result.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+class QSettings;
+
+namespace wb::client {
+
+struct ConnectionProfile
+{
+    /// Where the secret for this profile is kept.
+    enum class SecretStorage {
+        Keychain,   ///< the OS keychain (QtKeychain)
+        SessionOnly ///< in memory, for this run only (asked again after a restart)
+    };
+
+    QString id; ///< stable unique id (a UUID), also the keychain key
+    QString name;
+    QUrl url = QUrl(QStringLiteral("ws://127.0.0.1:8080/ws"));
+    QString realm = QStringLiteral("realm1");
+    QString serializer = QStringLiteral("json"); ///< json | msgpack | cbor
+    QString authMethod = QStringLiteral("anonymous");
+    QString authid;
+    QString authrole;
+    bool autoReconnect = true;
+    bool connectOnStart = false;
+    SecretStorage secretStorage = SecretStorage::Keychain;
+
+    bool operator==(const ConnectionProfile &) const = default;
+
+    /// Auth methods a profile may name. Methods needing a secret: see needsSecret().
+    static QStringList knownAuthMethods();
+    /// URL schemes the client transports accept.
+    static QStringList knownSchemes();
+    bool needsSecret() const;
+
+    /// Human-readable problems; empty when the profile can be used.
+    QStringList validate() const;
+
+    /// JSON without any secret. Keys: id, name, url, realm, serializer, authmethod, authid, authrole,
+    /// auto_reconnect, connect_on_start, secret_storage.
+    QJsonObject toJson() const;
+    /// Unknown keys are ignored (forward compatible); wrong types and invalid values are errors.
+    /// A "secret"/"ticket"/"password" key is refused, so a hand-edited file cannot smuggle one in.
+    static Result<ConnectionProfile> fromJson(const QJsonObject &o);
+
+    transport::ConnectOptions connectOptions() const;
+    session::SessionOptions sessionOptions(const QString &secret) const;
+
+    static QString newId();
+};
+
+/// Export as {"wampscope_profiles": 1, "profiles": [...]} (indented JSON, no secrets).
+QByteArray exportProfiles(const QList<ConnectionProfile> &profiles);
+/// Import a file written by exportProfiles() (or a bare array of profiles). All-or-nothing: the first
+/// invalid entry fails the import with its index and reason.
+Result<QList<ConnectionProfile>> importProfiles(const QByteArray &json);
+
+/// Profiles in QSettings (group "profiles", one JSON string per profile). Never stores a secret.
+class ProfileStore
+{
+public:
+    explicit ProfileStore(QSettings *settings) : m_settings(settings) {}
+    QList<ConnectionProfile> load() const;
+    void save(const QList<ConnectionProfile> &profiles);
+    /// True once profiles were saved at least once (first start detection).
+    bool hasSavedProfiles() const;
+
+private:
+    QSettings *m_settings;
+};
+
+} // namespace wb::client

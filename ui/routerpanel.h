@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The built-in router: start/stop, listeners, realms and auth summary, its live sessions and its log.
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTreeWidget;
+
+namespace wb::router {
+class Router;
+struct SessionInfo;
+} // namespace wb::router
+
+namespace wb::ui {
+
+class RouterPanel : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RouterPanel)
+public:
+    explicit RouterPanel(router::Router *router, QWidget *parent = nullptr);
+
+    router::Router *router() const { return m_router; }
+    int logLineCount() const;
+    int sessionRowCount() const;
+
+public slots:
+    void appendLog(const QString &line);
+    void startRouter();
+    void stopRouter();
+
+signals:
+    /// Started or stopped (listening URLs may have changed).
+    void routerStateChanged();
+
+private:
+    void refreshStatus();
+    void addSession(const router::SessionInfo &info);
+    void removeSession(const router::SessionInfo &info, const QString &reason);
+
+    router::Router *m_router;
+    QLabel *m_status;
+    QLabel *m_config;
+    QPushButton *m_startStop;
+    QTreeWidget *m_sessions;
+    QPlainTextEdit *m_log;
+};
+
+} // namespace wb::ui

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The traffic log (dockable): every WAMP message of every connection, filters, and a detail pane with the
+// decoded message (pretty JSON), the raw bytes (hex), the protocol violation if any, and the messages linked
+// to the selected CALL with their round-trip times.
+
+#include "capture/capturestore.h"
+
+#include <QHash>
+#include <QWidget>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSpinBox;
+class QTimer;
+class QTreeView;
+class QTreeWidget;
+
+namespace wb::client {
+class Connection;
+}
+
+namespace wb::ui {
+
+class TrafficModel;
+class TrafficFilterModel;
+
+class TrafficLogWidget : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TrafficLogWidget)
+public:
+    explicit TrafficLogWidget(QWidget *parent = nullptr);
+    ~TrafficLogWidget() override;
+
+    /// Capture everything the connection's session sends and receives.
+    void addConnection(client::Connection *c);
+    void removeConnection(client::Connection *c);
+
+    capture::CaptureStore *store() const { return m_store; }
+    TrafficModel *model() const { return m_model; }
+    TrafficFilterModel *filterModel() const { return m_filter; }
+    QTreeView *view() const { return m_view; }
+
+    /// Select the message \a seq (shows it in the detail pane). False if it is not shown (filtered/paused).
+    bool selectSeq(quint64 seq);
+    /// The detail pane's texts (for tests).
+    QString detailJson() const;
+    QString detailHex() const;
+    QString linkedSummary() const;
+    /// Seqs listed in the "linked messages" pane.
+    QList<quint64> linkedSeqs() const { return m_linked; }
+
+    void setCapacity(qsizetype messages);
+    void setPaused(bool paused);
+    bool isPaused() const;
+    /// Apply pending rows now (tests; normally every 100 ms).
+    void flush();
+
+public slots:
+    void clear();
+
+private:
+    void showDetail(quint64 seq);
+    void updateStatus();
+    void rebuildConnectionFilter();
+
+    capture::CaptureStore *m_store;
+    TrafficModel *m_model;
+    TrafficFilterModel *m_filter;
+    QTimer *m_syncTimer;
+    QHash<client::Connection *, quint16> m_ids;
+
+    QComboBox *m_connectionFilter;
+    QComboBox *m_typeFilter;
+    QLineEdit *m_textFilter;
+    QCheckBox *m_flaggedOnly;
+    QSpinBox *m_cap;
+    QLabel *m_status;
+    QTreeView *m_view;
+    QLabel *m_detailHeader;
+    QTreeWidget *m_linkedView;
+    QPlainTextEdit *m_json;
+    QPlainTextEdit *m_hex;
+    QAction *m_pauseAct;
+    QAction *m_clearAct;
+    QAction *m_followAct;
+    QList<quint64> m_linked;
+    quint64 m_selected = 0;
+};
+
+} // namespace wb::ui

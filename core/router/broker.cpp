@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker.h"
 
+#include "eventstore.h"
+#include "metaapi.h"
 #include "realm.h"
 #include "routerlog.h"
 #include "routersession.h"
@@ -96,9 +98,34 @@ QString readBool(const Dict &options, const QString &key, bool &out)
     return {};
 }
 
+/// All black/white list options; returns the problem text on a bad value.
+QString readFilters(const Dict &options, Filters &filters)
+{
+    QString bad = readIds(options, QStringLiteral("eligible"), filters.eligible);
+    if (bad.isEmpty()) bad = readIds(options, QStringLiteral("exclude"), filters.exclude);
+    if (bad.isEmpty()) bad = readStrings(options, QStringLiteral("eligible_authid"), filters.eligibleAuthid);
+    if (bad.isEmpty()) bad = readStrings(options, QStringLiteral("exclude_authid"), filters.excludeAuthid);
+    if (bad.isEmpty()) bad = readStrings(options, QStringLiteral("eligible_authrole"), filters.eligibleAuthrole);
+    if (bad.isEmpty()) bad = readStrings(options, QStringLiteral("exclude_authrole"), filters.excludeAuthrole);
+    return bad;
+}
+
 } // namespace
 
-Broker::Broker(Realm &realm, RouterStats &stats) : m_realm(realm), m_stats(stats) {}
+Broker::Broker(Realm &realm, RouterStats &stats) : m_realm(realm), m_stats(stats)
+{
+    // Event history lives on pre-created subscriptions that stay without subscribers (wamp-notes §12.7).
+    for (const EventHistoryConfig &h : realm.config().eventHistory) {
+        const auto policy = parseMatchPolicy(h.match);
+        if (!policy)
+            continue; // validated by RouterConfig
+        Subscription *sub = index(*policy).value(h.uri);
+        if (!sub)
+            sub = createSubscription(h.uri, *policy);
+        sub->pinned = true;
+        m_realm.events().enableHistory(sub->id, h.limit);
+    }
+}
 
 Broker::~Broker() = default;
 
@@ -109,6 +136,10 @@ Dict Broker::features()
         {QStringLiteral("publisher_exclusion"), true},
         {QStringLiteral("subscriber_blackwhite_listing"), true},
         {QStringLiteral("pattern_based_subscription"), true},
+        {QStringLiteral("session_meta_api"), true},
+        {QStringLiteral("subscription_meta_api"), true},
+        {QStringLiteral("event_history"), true},
+        {QStringLiteral("event_retention"), true},
     };
 }
 
@@ -150,31 +181,95 @@ void Broker::onSubscribe(RouterSession &session, const Message &m)
         session.send(Message::error(MessageType::Subscribe, request, {}, uris::invalidUri, {problem}));
         return;
     }
-    QHash<QString, Subscription *> &idx = index(*policy);
-    Subscription *sub = idx.value(topic);
-    if (!sub) {
-        auto owned = std::make_unique<Subscription>();
-        owned->id = newSubscriptionId();
-        owned->uri = topic;
-        owned->match = *policy;
-        sub = owned.get();
-        m_byId.emplace(sub->id, std::move(owned));
-        idx.insert(topic, sub);
-    }
-    if (!sub->subscribers.contains(&session)) {
+    Subscription *sub = index(*policy).value(topic);
+    const bool created = !sub;
+    if (!sub)
+        sub = createSubscription(topic, *policy);
+    const bool added = !sub->subscribers.contains(&session);
+    if (added) {
         sub->subscribers.append(&session);
         m_bySession[&session].insert(sub->id);
     }
     session.send(Message::subscribed(request, sub->id));
+    if (added)
+        m_realm.meta().subscribed(session, *sub, created || sub->subscribers.size() == 1);
+    if (options.value(QStringLiteral("get_retained")).toBool())
+        sendRetained(session, *sub);
+}
+
+Broker::Subscription *Broker::createSubscription(const QString &topic, MatchPolicy policy)
+{
+    auto owned = std::make_unique<Subscription>();
+    owned->id = newSubscriptionId();
+    owned->uri = topic;
+    owned->match = policy;
+    owned->created = QDateTime::currentDateTimeUtc();
+    Subscription *sub = owned.get();
+    m_byId.emplace(sub->id, std::move(owned));
+    index(policy).insert(topic, sub);
+    return sub;
 }
 
 void Broker::removeSubscriber(Subscription *sub, RouterSession *session)
 {
     sub->subscribers.removeOne(session);
-    if (sub->subscribers.isEmpty()) {
+    const bool last = sub->subscribers.isEmpty();
+    m_realm.meta().unsubscribed(*session, *sub, last);
+    if (last && !sub->pinned) {
         index(sub->match).remove(sub->uri);
         m_byId.erase(sub->id); // deletes sub
     }
+}
+
+const Broker::Subscription *Broker::subscription(quint64 id) const
+{
+    const auto it = m_byId.find(id);
+    return it == m_byId.end() ? nullptr : it->second.get();
+}
+
+const Broker::Subscription *Broker::lookup(const QString &uri, MatchPolicy policy) const
+{
+    switch (policy) {
+    case MatchPolicy::Prefix: return m_prefix.value(uri);
+    case MatchPolicy::Wildcard: return m_wildcard.value(uri);
+    case MatchPolicy::Exact: break;
+    }
+    return m_exact.value(uri);
+}
+
+QList<Broker::Subscription *> Broker::matching(const QString &topic) const
+{
+    QList<Subscription *> matches;
+    if (Subscription *s = m_exact.value(topic))
+        matches.append(s);
+    for (auto it = m_prefix.cbegin(); it != m_prefix.cend(); ++it) {
+        if (topic.startsWith(it.key()))
+            matches.append(it.value());
+    }
+    for (auto it = m_wildcard.cbegin(); it != m_wildcard.cend(); ++it) {
+        if (uriMatches(topic, it.key(), MatchPolicy::Wildcard))
+            matches.append(it.value());
+    }
+    return matches;
+}
+
+QList<const Broker::Subscription *> Broker::all() const
+{
+    QList<const Subscription *> out;
+    out.reserve(qsizetype(m_byId.size()));
+    for (const auto &[id, sub] : m_byId)
+        out.append(sub.get());
+    return out;
+}
+
+QList<const Broker::Subscription *> Broker::subscriptionsOf(RouterSession *session) const
+{
+    QList<const Subscription *> out;
+    for (quint64 id : m_bySession.value(session)) {
+        if (const Subscription *sub = subscription(id))
+            out.append(sub);
+    }
+    return out;
 }
 
 void Broker::onUnsubscribe(RouterSession &session, const Message &m)
@@ -232,55 +327,85 @@ void Broker::onPublish(RouterSession &publisher, const Message &m)
 
     bool excludeMe = true;
     bool discloseMe = false;
+    bool retain = false;
     Filters filters;
     QString bad = readBool(options, QStringLiteral("exclude_me"), excludeMe);
     if (bad.isEmpty()) bad = readBool(options, QStringLiteral("disclose_me"), discloseMe);
-    if (bad.isEmpty()) bad = readIds(options, QStringLiteral("eligible"), filters.eligible);
-    if (bad.isEmpty()) bad = readIds(options, QStringLiteral("exclude"), filters.exclude);
-    if (bad.isEmpty()) bad = readStrings(options, QStringLiteral("eligible_authid"), filters.eligibleAuthid);
-    if (bad.isEmpty()) bad = readStrings(options, QStringLiteral("exclude_authid"), filters.excludeAuthid);
-    if (bad.isEmpty()) bad = readStrings(options, QStringLiteral("eligible_authrole"), filters.eligibleAuthrole);
-    if (bad.isEmpty()) bad = readStrings(options, QStringLiteral("exclude_authrole"), filters.excludeAuthrole);
+    if (bad.isEmpty()) bad = readBool(options, QStringLiteral("retain"), retain);
+    if (bad.isEmpty()) bad = readFilters(options, filters);
     if (!bad.isEmpty())
         return refuse(uris::invalidArgument, bad);
 
     const quint64 publication = randomId();
     ++m_stats.publications;
 
-    // Every matching subscription gets one EVENT (no precedence for pub/sub).
-    QList<Subscription *> matches;
-    if (Subscription *s = m_exact.value(topic))
-        matches.append(s);
-    for (auto it = m_prefix.cbegin(); it != m_prefix.cend(); ++it) {
-        if (topic.startsWith(it.key()))
-            matches.append(it.value());
+    Dict publisherDetails;
+    if (discloseMe) {
+        publisherDetails.insert(QStringLiteral("publisher"), publisher.id());
+        publisherDetails.insert(QStringLiteral("publisher_authid"), publisher.info().authid);
+        publisherDetails.insert(QStringLiteral("publisher_authrole"), publisher.info().authrole);
     }
-    for (auto it = m_wildcard.cbegin(); it != m_wildcard.cend(); ++it) {
-        if (uriMatches(topic, it.key(), MatchPolicy::Wildcard))
-            matches.append(it.value());
-    }
+    Acceptor accept;
+    if (filters.any())
+        accept = [&filters](const RouterSession &r) { return filters.accepts(r); };
+    dispatch(topic, publication, m.args(), m.kwargs(), options, publisherDetails, excludeMe ? &publisher : nullptr,
+             accept, !filters.eligible && !filters.exclude);
 
-    const List args = m.args();
-    const Dict kwargs = m.kwargs();
-    const bool filtering = filters.any();
+    if (acknowledge)
+        publisher.send(Message::published(request, publication));
+}
+
+void Broker::publishFromRouter(const QString &topic, const List &args, const Dict &kwargs, const Dict &options)
+{
+    Filters filters;
+    const QString bad = readFilters(options, filters);
+    if (!bad.isEmpty()) {
+        qCInfo(lcRouter) << "router publication to" << topic << "dropped:" << bad;
+        return;
+    }
+    ++m_stats.publications;
+    Acceptor accept;
+    if (filters.any())
+        accept = [&filters](const RouterSession &r) { return filters.accepts(r); };
+    dispatch(topic, randomId(), args, kwargs, options, {}, nullptr, accept, !filters.eligible && !filters.exclude);
+}
+
+void Broker::dispatch(const QString &topic, quint64 publication, const List &args, const Dict &kwargs,
+                      const Dict &options, const Dict &publisherDetails, const RouterSession *excluded,
+                      const Acceptor &accept, bool storable)
+{
+    // Every matching subscription gets one EVENT (no precedence for pub/sub).
+    const QList<Subscription *> matches = matching(topic);
+    EventStore &store = m_realm.events();
+    EventStore::Event stored; // filled only when history or retention needs it (implicitly shared payload)
+    auto storedEvent = [&]() -> const EventStore::Event & {
+        if (!stored.publication) {
+            stored.timestamp = QDateTime::currentDateTimeUtc();
+            stored.publication = publication;
+            stored.topic = topic;
+            stored.publisher = publisherDetails;
+            stored.args = args;
+            stored.kwargs = kwargs;
+        }
+        return stored;
+    };
     for (Subscription *sub : std::as_const(matches)) {
-        Dict details;
+        if (storable && sub->pinned && store.hasHistory(sub->id))
+            store.record(sub->id, storedEvent());
+        if (sub->subscribers.isEmpty())
+            continue;
+        Dict details = publisherDetails;
         if (sub->match != MatchPolicy::Exact)
             details.insert(QStringLiteral("topic"), topic);
-        if (discloseMe) {
-            details.insert(QStringLiteral("publisher"), publisher.id());
-            details.insert(QStringLiteral("publisher_authid"), publisher.info().authid);
-            details.insert(QStringLiteral("publisher_authrole"), publisher.info().authrole);
-        }
         const Value event = Message::event(sub->id, publication, details, args, kwargs).toValue();
         // One encoding per serializer, shared by every subscriber of this subscription using it.
         std::array<QByteArray, 4> encoded;
         // Copy (cheap, implicitly shared): a send may drop a slow subscriber, whose cleanup runs later anyway.
         const QList<RouterSession *> subscribers = sub->subscribers;
         for (RouterSession *r : subscribers) {
-            if (excludeMe && r == &publisher)
+            if (r == excluded)
                 continue;
-            if (!r->isEstablished() || (filtering && !filters.accepts(*r)))
+            if (!r->isEstablished() || (accept && !accept(*r)))
                 continue;
             const codec::Serializer *ser = r->serializer();
             if (!ser)
@@ -297,9 +422,28 @@ void Broker::onPublish(RouterSession &publisher, const Message &m)
                 qCInfo(lcRouter) << "EVENT for" << topic << "too large for session" << r->id() << "- dropped";
         }
     }
+    // Retention (wamp-notes §12.8): the latest event per topic; black/white lists are re-checked on delivery.
+    if (options.value(QStringLiteral("retain")).toBool() && store.retentionEnabled()) {
+        EventStore::Retained r;
+        r.event = storedEvent();
+        r.options = options;
+        store.retain(topic, std::move(r));
+    }
+}
 
-    if (acknowledge)
-        publisher.send(Message::published(request, publication));
+void Broker::sendRetained(RouterSession &session, const Subscription &sub)
+{
+    const QList<const EventStore::Retained *> retained = m_realm.events().retainedMatching(sub.uri, sub.match);
+    for (const EventStore::Retained *r : retained) {
+        Filters filters;
+        if (!readFilters(r->options, filters).isEmpty() || (filters.any() && !filters.accepts(session)))
+            continue;
+        Dict details = r->event.publisher;
+        details.insert(QStringLiteral("retained"), true);
+        if (sub.match != MatchPolicy::Exact)
+            details.insert(QStringLiteral("topic"), r->event.topic);
+        session.send(Message::event(sub.id, r->event.publication, details, r->event.args, r->event.kwargs));
+    }
 }
 
 } // namespace wb::router

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dealer.h"
 
+#include "metaapi.h"
 #include "realm.h"
 #include "router.h"
 #include "routerlog.h"
@@ -35,6 +36,9 @@ Dict Dealer::features()
         {QStringLiteral("pattern_based_registration"), true},
         {QStringLiteral("progressive_call_results"), true},
         {QStringLiteral("call_canceling"), true},
+        {QStringLiteral("session_meta_api"), true},
+        {QStringLiteral("registration_meta_api"), true},
+        {QStringLiteral("testament_meta_api"), true},
     };
 }
 
@@ -118,16 +122,54 @@ void Dealer::onRegister(RouterSession &session, const Message &m)
     owned->match = *policy;
     owned->callees.append(&session);
     owned->discloseCaller = options.value(QStringLiteral("disclose_caller")).toBool();
+    owned->created = QDateTime::currentDateTimeUtc();
     Registration *reg = owned.get();
     m_byId.emplace(reg->id, std::move(owned));
     idx.insert(procedure, reg);
     m_bySession[&session].insert(reg->id);
     session.send(Message::registered(request, reg->id));
+    m_realm.meta().registered(session, *reg, reg->callees.size() == 1);
+}
+
+const Dealer::Registration *Dealer::registration(quint64 id) const
+{
+    const auto it = m_byId.find(id);
+    return it == m_byId.end() ? nullptr : it->second.get();
+}
+
+const Dealer::Registration *Dealer::lookup(const QString &uri, MatchPolicy policy) const
+{
+    switch (policy) {
+    case MatchPolicy::Prefix: return m_prefix.value(uri);
+    case MatchPolicy::Wildcard: return m_wildcard.value(uri);
+    case MatchPolicy::Exact: break;
+    }
+    return m_exact.value(uri);
+}
+
+QList<const Dealer::Registration *> Dealer::all() const
+{
+    QList<const Registration *> out;
+    out.reserve(qsizetype(m_byId.size()));
+    for (const auto &[id, reg] : m_byId)
+        out.append(reg.get());
+    return out;
+}
+
+QList<const Dealer::Registration *> Dealer::registrationsOf(RouterSession *session) const
+{
+    QList<const Registration *> out;
+    for (quint64 id : m_bySession.value(session)) {
+        if (const Registration *reg = registration(id))
+            out.append(reg);
+    }
+    return out;
 }
 
 void Dealer::removeCallee(Registration *reg, RouterSession *session)
 {
     reg->callees.removeOne(session);
+    m_realm.meta().unregistered(*session, *reg, reg->callees.isEmpty());
     if (reg->callees.isEmpty()) {
         index(reg->match).remove(reg->uri);
         m_byId.erase(reg->id); // deletes reg
@@ -176,6 +218,8 @@ void Dealer::onCall(RouterSession &caller, const Message &m)
         caller.send(Message::error(MessageType::Call, request, {}, uris::invalidUri, {problem}));
         return;
     }
+    if (m_realm.meta().handleCall(caller, m))
+        return; // a meta procedure served by the router itself (wamp-notes §13)
     Registration *reg = bestMatch(procedure);
     if (!reg || reg->callees.isEmpty()) {
         caller.send(Message::error(MessageType::Call, request, {}, uris::noSuchProcedure,

@@ -11,6 +11,7 @@
 #include "wamp/message.h"
 #include "wamp/uri.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QSet>
@@ -47,7 +48,6 @@ public:
     int pendingInvocationCount() const { return int(m_byCallee.size()); }
     static wamp::Dict features();
 
-private:
     struct Registration
     {
         quint64 id = 0;
@@ -55,7 +55,18 @@ private:
         wamp::MatchPolicy match = wamp::MatchPolicy::Exact;
         QList<RouterSession *> callees; ///< shared registrations later; today exactly one
         bool discloseCaller = false;
+        QDateTime created;                      ///< UTC, for the meta API
+        QString invoke = QStringLiteral("single"); ///< invocation policy, for the meta API
     };
+    // ---- read access for the meta API ----
+    const Registration *registration(quint64 id) const;
+    const Registration *lookup(const QString &uri, wamp::MatchPolicy policy) const;
+    /// The registration a CALL to \a uri would be routed to.
+    const Registration *match(const QString &uri) const { return bestMatch(uri); }
+    QList<const Registration *> all() const;
+    QList<const Registration *> registrationsOf(RouterSession *session) const;
+
+private:
     using Key = std::pair<quint64, quint64>; ///< (session ID, request ID)
     struct Invocation
     {

@@ -6,7 +6,11 @@
 namespace wb::router {
 
 Realm::Realm(RealmConfig config, RouterStats &stats)
-    : m_config(std::move(config)), m_broker(*this, stats), m_dealer(*this, stats)
+    : m_config(std::move(config)),
+      m_events(m_config.maxRetained),
+      m_meta(*this),
+      m_broker(*this, stats),
+      m_dealer(*this, stats)
 {
 }
 
@@ -15,14 +19,17 @@ Realm::~Realm() = default;
 void Realm::attach(RouterSession *session)
 {
     m_sessions.insert(session->id(), session);
+    m_meta.sessionJoined(*session);
 }
 
 void Realm::detach(RouterSession *session)
 {
     // Remove from the session table first: the dealer must not send anything to the leaving session.
     m_sessions.remove(session->id());
+    m_meta.sessionLeaving(*session); // testaments
     m_broker.removeSession(session);
     m_dealer.removeSession(session);
+    m_meta.sessionLeft(*session);    // wamp.session.on_leave
 }
 
 } // namespace wb::router

@@ -5,6 +5,8 @@
 
 #include "broker.h"
 #include "dealer.h"
+#include "eventstore.h"
+#include "metaapi.h"
 #include "routerconfig.h"
 
 #include <QHash>
@@ -25,6 +27,8 @@ public:
     const RealmConfig &config() const { return m_config; }
     Broker &broker() { return m_broker; }
     Dealer &dealer() { return m_dealer; }
+    MetaApi &meta() { return m_meta; }
+    EventStore &events() { return m_events; }
 
     void attach(RouterSession *session);
     /// The session left: drops its subscriptions and registrations, settles its pending calls.
@@ -32,10 +36,13 @@ public:
     /// A joined session by ID (nullptr when it has left).
     RouterSession *session(quint64 id) const { return m_sessions.value(id); }
     int sessionCount() const { return int(m_sessions.size()); }
+    QList<RouterSession *> sessions() const { return m_sessions.values(); }
 
 private:
     RealmConfig m_config;
     QHash<quint64, RouterSession *> m_sessions;
+    EventStore m_events; // before the broker, which creates the history subscriptions
+    MetaApi m_meta;
     Broker m_broker;
     Dealer m_dealer;
 };

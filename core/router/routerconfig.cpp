@@ -164,7 +164,9 @@ RouterConfig RouterConfig::defaults()
     RouterConfig c;
     c.listeners.append(ListenerConfig{QUrl(QStringLiteral("ws://127.0.0.1:8080/ws"))});
     c.listeners.append(ListenerConfig{QUrl(QStringLiteral("rs://127.0.0.1:8081"))});
-    c.realms.append(RealmConfig{QStringLiteral("realm1")});
+    RealmConfig realm1;
+    realm1.name = QStringLiteral("realm1");
+    c.realms.append(realm1);
     return c;
 }
 
@@ -199,12 +201,22 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
     if (top.has("realms")) {
         c.realms.clear();
         top.readObjectList("realms", [&c](ObjectReader &r) {
-            if (!r.checkKeys({"name", "allow_anonymous", "anonymous_role"}))
+            if (!r.checkKeys({"name", "allow_anonymous", "anonymous_role", "event_history", "max_retained"}))
                 return;
             RealmConfig realm;
             r.readString("name", realm.name);
             r.readBool("allow_anonymous", realm.allowAnonymous);
             r.readString("anonymous_role", realm.anonymousRole);
+            r.readObjectList("event_history", [&realm](ObjectReader &h) {
+                if (!h.checkKeys({"uri", "match", "limit"}))
+                    return;
+                EventHistoryConfig e;
+                h.readString("uri", e.uri);
+                h.readString("match", e.match);
+                h.readInt("limit", e.limit, 1, 100000);
+                realm.eventHistory.append(e);
+            });
+            r.readInt("max_retained", realm.maxRetained, 0, 100000);
             c.realms.append(realm);
         });
     }
@@ -272,6 +284,20 @@ Status RouterConfig::validate() const
         realmNames.insert(r.name);
         if (r.anonymousRole.isEmpty())
             return configError(QStringLiteral("realms[%1].anonymous_role must not be empty").arg(i));
+        for (qsizetype j = 0; j < r.eventHistory.size(); ++j) {
+            const EventHistoryConfig &h = r.eventHistory.at(j);
+            const QString hp = QStringLiteral("realms[%1].event_history[%2]").arg(i).arg(j);
+            const auto policy = wamp::parseMatchPolicy(h.match);
+            if (!policy)
+                return configError(hp + QStringLiteral(".match must be exact, prefix or wildcard"));
+            const QString uriProblem = wamp::uriProblem(h.uri, wamp::UriStrictness::Loose, wamp::emptyComponentsFor(*policy));
+            if (h.uri.isEmpty() || !uriProblem.isEmpty())
+                return configError(hp + QStringLiteral(".uri is not a valid %1 URI: %2").arg(h.match, uriProblem));
+            if (h.limit < 1 || h.limit > 100000)
+                return configError(hp + QStringLiteral(".limit must be between 1 and 100000"));
+        }
+        if (r.maxRetained < 0)
+            return configError(QStringLiteral("realms[%1].max_retained must not be negative").arg(i));
     }
     QSet<QString> principals;
     for (qsizetype i = 0; i < users.size(); ++i) {

@@ -16,7 +16,12 @@
 //     "realms": [
 //       {"name": "realm1",                             // a WAMP URI
 //        "allow_anonymous": true,                      // optional, default true
-//        "anonymous_role": "anonymous"}                // optional, authrole given to anonymous sessions
+//        "anonymous_role": "anonymous",                // optional, authrole given to anonymous sessions
+//        "event_history": [                            // optional: keep the last "limit" events (1..100000, default
+//          {"uri": "com.example.", "match": "prefix",  // 100) of these subscriptions, for wamp.subscription.get_events;
+//           "limit": 100}],                            // match exact (default) | prefix | wildcard
+//        "max_retained": 1000}                         // optional (0..100000): retained events (PUBLISH retain=true), one per
+//                                                      // topic; the oldest topic is dropped beyond this (0 = off)
 //     ],
 //     "auto_create_realms": false,                     // true: a HELLO for an unknown realm creates it (anonymous allowed)
 //     "users": [                                       // static principals for ticket / WAMP-CRA authentication
@@ -54,11 +59,21 @@ struct UserConfig
     QStringList realms; ///< empty = any realm
 };
 
+/// A subscription whose events the broker keeps (wamp-notes §12.7).
+struct EventHistoryConfig
+{
+    QString uri;
+    QString match = QStringLiteral("exact"); ///< exact | prefix | wildcard
+    int limit = 100;
+};
+
 struct RealmConfig
 {
     QString name;
     bool allowAnonymous = true;
     QString anonymousRole = QStringLiteral("anonymous");
+    QList<EventHistoryConfig> eventHistory;
+    int maxRetained = 1000; ///< retained events (one per topic); 0 disables retention
 };
 
 struct ListenerConfig

@@ -371,6 +371,23 @@ void RouterSession::shutdown(const QString &reason, const QString &message)
     }
 }
 
+void RouterSession::kill(const QString &reason, const QString &message)
+{
+    if (m_state != State::Established)
+        return;
+    m_router.log(QStringLiteral("%1 killed via the meta API: %2").arg(label(), reason));
+    Dict details;
+    if (!message.isEmpty())
+        details.insert(QStringLiteral("message"), message);
+    sendFinal(Message::goodbye(details, reason));
+    m_state = State::ShuttingDown;
+    m_leaveReason = reason;
+    QTimer::singleShot(2000, this, [this] {
+        if (m_state == State::ShuttingDown)
+            terminate(m_leaveReason, CloseMode::Graceful);
+    });
+}
+
 void RouterSession::forceClose(const QString &reason)
 {
     terminate(reason, CloseMode::Graceful);

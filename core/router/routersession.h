@@ -55,6 +55,8 @@ public:
     void protocolViolation(const QString &reason);
     /// Router shutdown: GOODBYE to established sessions (then wait for the reply), ABORT to joining ones.
     void shutdown(const QString &reason, const QString &message);
+    /// wamp.session.kill*: GOODBYE(reason, {message}); the connection is closed if no reply comes within 2 s.
+    void kill(const QString &reason, const QString &message);
     /// Close without further ado (shutdown grace period over).
     void forceClose(const QString &reason);
 

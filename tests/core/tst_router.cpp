@@ -39,8 +39,10 @@ RouterConfig testConfig()
 {
     RouterConfig c;
     c.listeners = {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))}, router::ListenerConfig{QUrl(s("rs://127.0.0.1:0"))}};
-    router::RealmConfig realm1{kRealm};
-    router::RealmConfig priv{s("private")};
+    router::RealmConfig realm1;
+    realm1.name = kRealm;
+    router::RealmConfig priv;
+    priv.name = s("private");
     priv.allowAnonymous = false;
     c.realms = {realm1, priv};
     router::UserConfig alice;

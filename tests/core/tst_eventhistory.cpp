@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Event history (wamp.subscription.get_events, history configured per realm) and retained events
+// (PUBLISH retain / SUBSCRIBE get_retained) of the built-in router (wamp-notes §12.7, §12.8); both bounded.
+
+#include "routerfixture.h"
+
+#include "router/routerconfig.h"
+#include "wamp/errors.h"
+
+using namespace wb;
+using namespace wb::wamp;
+using wb::testing::RouterFixture;
+
+namespace {
+QString s(const char *t) { return QString::fromUtf8(t); }
+const QString kHistoryUnavailable = QStringLiteral("wamp.error.history_unavailable");
+
+router::RouterConfig routerConfig()
+{
+    router::RouterConfig c = router::RouterConfig::defaults();
+    c.realms.first().eventHistory = {router::EventHistoryConfig{s("com.hist."), s("prefix"), 3},
+                                     router::EventHistoryConfig{s("com.exact"), s("exact"), 100}};
+    c.realms.first().maxRetained = 3;
+    router::RealmConfig plain;
+    plain.name = s("plain");
+    c.realms.append(plain);
+    return c;
+}
+
+void publish(session::Session &p, const QString &topic, const List &args, const Dict &options = {})
+{
+    bool done = false;
+    Dict o = options;
+    o.insert(s("acknowledge"), true);
+    p.publish(topic, args, {}, o, [&](quint64) { done = true; }, [&](const session::WampError &e) {
+        qWarning() << e.toString();
+        done = true;
+    });
+    (void)QTest::qWaitFor([&] { return done; }, 5000);
+}
+
+List argsOf(const Value &events)
+{
+    List out;
+    for (const Value &e : events.toList())
+        out.append(e.value(s("args")).toList().value(0));
+    return out;
+}
+} // namespace
+
+class TstEventHistory : public QObject
+{
+    Q_OBJECT
+private:
+    RouterFixture f;
+
+private slots:
+    void initTestCase() { QVERIFY(f.start(routerConfig())); }
+    void cleanupTestCase() { f.router.reset(); }
+    void cleanup() { QTRY_COMPARE_WITH_TIMEOUT(f.router->sessionCount(), 0, 5000); }
+
+    void config_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("error"); // empty: valid
+        QTest::newRow("ok") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a.","match":"prefix","limit":5}],"max_retained":0}]})")
+                            << QString();
+        QTest::newRow("default match") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a"}]}]})") << QString();
+        QTest::newRow("bad match") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a","match":"fuzzy"}]}]})")
+                                   << s("realms[0].event_history[0].match must be exact, prefix or wildcard");
+        QTest::newRow("bad uri") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com..a"}]}]})")
+                                 << s("realms[0].event_history[0].uri is not a valid exact URI");
+        QTest::newRow("limit 0") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a","limit":0}]}]})")
+                                 << s("realms[0].event_history[0].limit must be between 1 and 100000");
+        QTest::newRow("limit huge") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a","limit":1000000}]}]})")
+                                    << s("limit must be between 1 and 100000");
+        QTest::newRow("unknown key") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a","size":3}]}]})")
+                                     << s("unknown key \"size\"");
+        QTest::newRow("max_retained negative") << s(R"({"realms":[{"name":"r","max_retained":-1}]})")
+                                               << s("realms[0].max_retained must be between 0 and 100000");
+    }
+    void config()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, error);
+        const auto c = router::RouterConfig::fromJson(json.toUtf8());
+        if (error.isEmpty()) {
+            QVERIFY2(c.ok(), qPrintable(c.errorString()));
+            QCOMPARE(c->realms.first().eventHistory.size(), 1);
+            QCOMPARE(c->realms.first().eventHistory.first().uri.left(5), s("com.a"));
+        } else {
+            QVERIFY(!c.ok());
+            QVERIFY2(c.errorString().contains(error), qPrintable(c.errorString()));
+        }
+    }
+
+    void historyBeforeAnySubscriber()
+    {
+        auto pub = f.join();
+        auto reader = f.join();
+        QVERIFY(pub && reader);
+        // The history subscription exists from the start (pre-created, as in Crossbar).
+        auto r = RouterFixture::call(*reader, s("wamp.subscription.lookup"), {s("com.hist."), Dict{{s("match"), s("prefix")}}});
+        const quint64 hid = r.value().toUInt64().value_or(0);
+        QVERIFY(hid);
+        for (int i = 1; i <= 5; ++i)
+            publish(*pub, s("com.hist.a"), {i});
+        publish(*pub, s("com.other"), {99});
+
+        r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid, 10});
+        QVERIFY2(r.ok, qPrintable(r.error.toString()));
+        QCOMPARE(argsOf(r.value()), (List{5, 4, 3})); // capped at 3, newest first
+        const Dict e = r.value().toList().first().toDict();
+        QCOMPARE(e.value(s("topic")).toString(), s("com.hist.a"));
+        QCOMPARE(e.value(s("subscription")).toUInt64(), hid);
+        QVERIFY(e.value(s("publication")).toUInt64().value_or(0) > 0);
+        QVERIFY(QDateTime::fromString(e.value(s("timestamp")).toString(), Qt::ISODateWithMs).isValid());
+        QVERIFY(!e.contains(s("publisher"))); // not disclosed
+        r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid}, {{s("limit"), 2}});
+        QCOMPARE(argsOf(r.value()), (List{5, 4}));
+        r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid, 0});
+        QCOMPARE(r.value(), Value(List{}));
+        r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid, -1});
+        QCOMPARE(r.error.uri, uris::invalidArgument);
+
+        // A subscriber joins the same (uri, match): same subscription, history kept when it leaves again.
+        auto sub = RouterFixture::subscribe(*reader, s("com.hist."), {{s("match"), s("prefix")}});
+        QCOMPARE(sub->subscription, hid);
+        publish(*pub, s("com.hist.b"), {6});
+        QTRY_COMPARE_WITH_TIMEOUT(sub->events.size(), 1, 5000);
+        QCOMPARE(sub->events.first().topic, s("com.hist.b"));
+        f.leave(reader);
+        reader = f.join();
+        QVERIFY(reader);
+        r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid});
+        QCOMPARE(argsOf(r.value()), (List{6, 5, 4}));
+        r = RouterFixture::call(*reader, s("wamp.subscription.count_subscribers"), {hid});
+        QCOMPARE(r.value().toInt64(), 0);
+        f.leave(pub);
+        f.leave(reader);
+    }
+
+    void historyRules()
+    {
+        auto pub = f.join();
+        auto reader = f.join();
+        QVERIFY(pub && reader);
+        auto r = RouterFixture::call(*reader, s("wamp.subscription.lookup"), {s("com.exact")});
+        const quint64 hid = r.value().toUInt64().value_or(0);
+        QVERIFY(hid);
+        publish(*pub, s("com.exact"), {1}, {{s("disclose_me"), true}});
+        publish(*pub, s("com.exact"), {2}, {{s("exclude"), List{reader->sessionId()}}}); // session lists: not stored
+        publish(*pub, s("com.exact"), {3}, {{s("eligible_authrole"), List{s("anonymous")}}});
+        r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid});
+        QCOMPARE(argsOf(r.value()), (List{3, 1}));
+        const Dict disclosed = r.value().toList().at(1).toDict();
+        QCOMPARE(disclosed.value(s("publisher")).toUInt64(), pub->sessionId());
+        QCOMPARE(disclosed.value(s("publisher_authrole")).toString(), s("anonymous"));
+
+        // No history on ordinary subscriptions; unknown IDs.
+        auto plainSub = RouterFixture::subscribe(*reader, s("com.nohistory"));
+        r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {plainSub->subscription});
+        QCOMPARE(r.error.uri, kHistoryUnavailable);
+        r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {quint64(31337)});
+        QCOMPARE(r.error.uri, uris::noSuchSubscription);
+        // A realm without any history configured.
+        session::SessionOptions o;
+        o.realm = s("plain");
+        auto other = f.join(o);
+        QVERIFY(other);
+        r = RouterFixture::call(*other, s("wamp.subscription.get_events"), {hid});
+        QCOMPARE(r.error.uri, kHistoryUnavailable);
+        r = RouterFixture::call(*other, s("wamp.subscription.lookup"), {s("com.exact")});
+        QVERIFY(r.ok && r.value().isNull()); // realms are isolated
+        f.leave(other);
+        f.leave(pub);
+        f.leave(reader);
+    }
+
+    void retained()
+    {
+        auto pub = f.join();
+        auto sub = f.join();
+        QVERIFY(pub && sub);
+        publish(*pub, s("com.ret.a"), {1}, {{s("retain"), true}});
+        publish(*pub, s("com.ret.a"), {2}, {{s("retain"), true}, {s("disclose_me"), true}});
+        publish(*pub, s("com.ret.a"), {3}); // not retained: the retained one stays {2}
+        publish(*pub, s("com.ret.b"), {10}, {{s("retain"), true}});
+
+        auto without = RouterFixture::subscribe(*sub, s("com.ret.a"));
+        auto with = RouterFixture::subscribe(*sub, s("com.ret.b"), {{s("get_retained"), true}});
+        QTRY_COMPARE_WITH_TIMEOUT(with->events.size(), 1, 5000);
+        QCOMPARE(with->events.first().args, (List{10}));
+        QCOMPARE(with->events.first().details.value(s("retained")), Value(true));
+
+        auto sub2 = f.join();
+        QVERIFY(sub2);
+        auto exact = RouterFixture::subscribe(*sub2, s("com.ret.a"), {{s("get_retained"), true}});
+        QTRY_COMPARE_WITH_TIMEOUT(exact->events.size(), 1, 5000);
+        QCOMPARE(exact->events.first().args, (List{2}));
+        QCOMPARE(exact->events.first().details.value(s("publisher")).toUInt64(), pub->sessionId());
+        auto prefix = RouterFixture::subscribe(*sub2, s("com.ret."), {{s("match"), s("prefix")}, {s("get_retained"), true}});
+        QTRY_COMPARE_WITH_TIMEOUT(prefix->events.size(), 2, 5000);
+        QStringList topics{prefix->events.at(0).topic, prefix->events.at(1).topic};
+        topics.sort();
+        QCOMPARE(topics, (QStringList{s("com.ret.a"), s("com.ret.b")}));
+        QTest::qWait(50);
+        QVERIFY(without->events.isEmpty()); // only asked-for retained events are sent
+        f.leave(sub2);
+
+        // Black/white lists of the retained publication are re-checked for each new subscriber.
+        publish(*pub, s("com.ret.secret"), {7}, {{s("retain"), true}, {s("eligible_authid"), List{s("nobody")}}});
+        auto denied = RouterFixture::subscribe(*sub, s("com.ret.secret"), {{s("get_retained"), true}});
+        QTest::qWait(100);
+        QVERIFY(denied->events.isEmpty());
+        f.leave(pub);
+        f.leave(sub);
+    }
+
+    void retainedIsBounded()
+    {
+        auto pub = f.join();
+        auto sub = f.join();
+        QVERIFY(pub && sub);
+        // max_retained is 3 in this realm: the oldest retained topics are dropped.
+        for (int i = 0; i < 10; ++i)
+            publish(*pub, s("com.bounded.t%1").arg(i), {i}, {{s("retain"), true}});
+        auto all = RouterFixture::subscribe(*sub, s("com.bounded."), {{s("match"), s("prefix")}, {s("get_retained"), true}});
+        QTRY_COMPARE_WITH_TIMEOUT(all->events.size(), 3, 5000);
+        List args;
+        for (const auto &e : all->events)
+            args.append(e.args.value(0));
+        QCOMPARE(args, (List{7, 8, 9}));
+        QTest::qWait(50);
+        QCOMPARE(all->events.size(), 3);
+        f.leave(pub);
+        f.leave(sub);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstEventHistory)
+#include "tst_eventhistory.moc"

@@ -202,10 +202,14 @@ private slots:
         QCOMPARE(roles.keys(), (QStringList{s("broker"), s("dealer")}));
         const Dict brokerFeatures = roles.value(s("broker")).value(s("features")).toDict();
         const Dict dealerFeatures = roles.value(s("dealer")).value(s("features")).toDict();
-        QCOMPARE(brokerFeatures.keys(), (QStringList{s("pattern_based_subscription"), s("publisher_exclusion"),
-                                                     s("publisher_identification"), s("subscriber_blackwhite_listing")}));
+        QCOMPARE(brokerFeatures.keys(), (QStringList{s("event_history"), s("event_retention"),
+                                                     s("pattern_based_subscription"), s("publisher_exclusion"),
+                                                     s("publisher_identification"), s("session_meta_api"),
+                                                     s("subscriber_blackwhite_listing"), s("subscription_meta_api")}));
         QCOMPARE(dealerFeatures.keys(), (QStringList{s("call_canceling"), s("caller_identification"),
-                                                     s("pattern_based_registration"), s("progressive_call_results")}));
+                                                     s("pattern_based_registration"), s("progressive_call_results"),
+                                                     s("registration_meta_api"), s("session_meta_api"),
+                                                     s("testament_meta_api")}));
         for (const Value &v : brokerFeatures)
             QCOMPARE(v, Value(true));
         for (const Value &v : dealerFeatures)

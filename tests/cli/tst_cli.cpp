@@ -123,6 +123,12 @@ private slots:
         QTest::newRow("register-no-mode") << QStringList{s("register"), s("a.b")};
         QTest::newRow("register-bad-result") << QStringList{s("register"), s("a.b"), s("--result"), s("{oops")};
         QTest::newRow("bad-kwarg") << QStringList{s("call"), s("a.b"), s("--kwarg"), s("novalue")};
+        QTest::newRow("meta-without-what") << QStringList{s("meta")};
+        QTest::newRow("meta-bogus") << QStringList{s("meta"), s("bogus")};
+        QTest::newRow("sessions-extra-arg") << QStringList{s("sessions"), s("extra")};
+        QTest::newRow("kill-not-a-number") << QStringList{s("kill"), s("abc")};
+        QTest::newRow("kill-zero") << QStringList{s("kill"), s("0")};
+        QTest::newRow("kill-bad-reason") << QStringList{s("kill"), s("12"), s("--reason"), s("not a uri")};
         QTest::newRow("ticket-without-secret") << QStringList{s("call"), s("a.b"), s("--authmethod"), s("ticket"), s("--authid"), s("x")};
     }
     void usageErrors()
@@ -241,6 +247,58 @@ private slots:
         const QJsonObject ev = lastJsonLine(sub.out);
         QCOMPARE(ev.value(s("details")).toObject().value(s("topic")).toString(), s("com.example.sensors.t1"));
         QCOMPARE(ev.value(s("args")).toArray().at(0).toDouble(), 21.5);
+    }
+
+    void metaCommands()
+    {
+        Proc callee;
+        callee.start(client(m_ws, {s("register"), s("com.example.metacli"), s("--echo"), s("--count"), s("1")}));
+        QVERIFY2(callee.waitErr("registered "), callee.err.constData());
+        Proc sub;
+        sub.start(client(m_rs, {s("subscribe"), s("com.example.metacli.topic"), s("--timeout"), s("30")}));
+        QVERIFY2(sub.waitErr("subscribed "), sub.err.constData());
+
+        QByteArray out;
+        QCOMPARE(run(client(m_ws, {s("meta"), s("registrations")}), &out), 0);
+        QJsonObject reg;
+        for (const QByteArray &line : out.trimmed().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (o.value(s("uri")).toString() == u"com.example.metacli")
+                reg = o;
+        }
+        QCOMPARE(reg.value(s("match")).toString(), s("exact"));
+        QCOMPARE(reg.value(s("invoke")).toString(), s("single"));
+        QCOMPARE(reg.value(s("callees")).toArray().size(), 1);
+
+        QCOMPARE(run(client(m_rs, {s("meta"), s("subscriptions"), s("--serializer"), s("msgpack")}), &out), 0);
+        QJsonObject subscription;
+        for (const QByteArray &line : out.trimmed().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (o.value(s("uri")).toString() == u"com.example.metacli.topic")
+                subscription = o;
+        }
+        QCOMPARE(subscription.value(s("subscribers")).toArray().size(), 1);
+        const qint64 subscriberId = subscription.value(s("subscribers")).toArray().at(0).toInteger();
+        QVERIFY(subscriberId > 0);
+
+        // `sessions`: the two above plus the listing session itself, one JSON line each
+        QCOMPARE(run(client(m_ws, {s("sessions")}), &out), 0);
+        QList<qint64> ids;
+        for (const QByteArray &line : out.trimmed().split('\n'))
+            ids.append(QJsonDocument::fromJson(line).object().value(s("session")).toInteger());
+        QVERIFY2(ids.size() >= 3 && ids.contains(subscriberId), out.constData());
+
+        // kill the subscriber: it exits 3 with the reason; a second kill is a WAMP error
+        const QString id = QString::number(subscriberId);
+        QCOMPARE(run(client(m_ws, {s("kill"), id, s("--reason"), s("com.example.kicked"), s("--message"), s("bye")}), &out), 0);
+        QCOMPARE(lastJsonLine(out).value(s("killed")).toInteger(), subscriberId);
+        QCOMPARE(sub.finish(), 3);
+        QVERIFY2(sub.err.contains("com.example.kicked"), sub.err.constData());
+        QCOMPARE(run(client(m_ws, {s("kill"), id}), &out), 1);
+        QCOMPARE(lastJsonLine(out).value(s("error")).toString(), s("wamp.error.no_such_session"));
+
+        QCOMPARE(run(client(m_ws, {s("call"), s("com.example.metacli")})), 0); // lets the callee finish
+        QCOMPARE(callee.finish(), 0);
     }
 
     void routerLogsJoinAndLeave()

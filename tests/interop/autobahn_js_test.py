@@ -26,6 +26,8 @@ def main():
     src.add_argument("--url", help="ws:// URL of a running router")
     ap.add_argument("--serializer", choices=["json", "msgpack"], default="json")
     ap.add_argument("--timeout", type=float, default=10.0, help="bound for every single wait (s)")
+    ap.add_argument("--client", default="autobahn_js_client.js",
+                    help="the Node script to run (autobahn_js_client.js, autobahn_js_meta_client.js)")
     opt = ap.parse_args()
 
     node = ic.find_node()
@@ -38,7 +40,7 @@ def main():
     else:
         url = opt.url
 
-    client = ic.Child("autobahn-js", [node, os.path.join(ic.HERE, "autobahn_js_client.js"),
+    client = ic.Child("autobahn-js", [node, os.path.join(ic.HERE, opt.client),
                                       "--url", url, "--serializer", opt.serializer,
                                       "--timeout", str(opt.timeout)])
     try:

@@ -192,7 +192,7 @@ void Broker::onSubscribe(RouterSession &session, const Message &m)
     }
     session.send(Message::subscribed(request, sub->id));
     if (added)
-        m_realm.meta().subscribed(session, *sub, created || sub->subscribers.size() == 1);
+        m_realm.meta().subscribed(session, *sub, created); // a pinned (history) subscription is never "created"
     if (options.value(QStringLiteral("get_retained")).toBool())
         sendRetained(session, *sub);
 }
@@ -213,9 +213,9 @@ Broker::Subscription *Broker::createSubscription(const QString &topic, MatchPoli
 void Broker::removeSubscriber(Subscription *sub, RouterSession *session)
 {
     sub->subscribers.removeOne(session);
-    const bool last = sub->subscribers.isEmpty();
-    m_realm.meta().unsubscribed(*session, *sub, last);
-    if (last && !sub->pinned) {
+    const bool deleted = sub->subscribers.isEmpty() && !sub->pinned;
+    m_realm.meta().unsubscribed(*session, *sub, deleted);
+    if (deleted) {
         index(sub->match).remove(sub->uri);
         m_byId.erase(sub->id); // deletes sub
     }

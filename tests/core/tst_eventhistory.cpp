@@ -124,12 +124,22 @@ private slots:
         QCOMPARE(r.error.uri, uris::invalidArgument);
 
         // A subscriber joins the same (uri, match): same subscription, history kept when it leaves again.
+        // The subscription is not created or deleted by that (no on_create / on_delete), only on_subscribe/on_unsubscribe.
+        auto watcher = f.join();
+        QVERIFY(watcher);
+        auto meta = RouterFixture::subscribe(*watcher, s("wamp.subscription."), {{s("match"), s("prefix")}});
         auto sub = RouterFixture::subscribe(*reader, s("com.hist."), {{s("match"), s("prefix")}});
         QCOMPARE(sub->subscription, hid);
         publish(*pub, s("com.hist.b"), {6});
         QTRY_COMPARE_WITH_TIMEOUT(sub->events.size(), 1, 5000);
         QCOMPARE(sub->events.first().topic, s("com.hist.b"));
         f.leave(reader);
+        QTRY_COMPARE_WITH_TIMEOUT(meta->events.size(), 2, 5000);
+        QCOMPARE(meta->events.at(0).topic, s("wamp.subscription.on_subscribe"));
+        QCOMPARE(meta->events.at(1).topic, s("wamp.subscription.on_unsubscribe"));
+        QTest::qWait(50);
+        QCOMPARE(meta->events.size(), 2);
+        f.leave(watcher);
         reader = f.join();
         QVERIFY(reader);
         r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid});

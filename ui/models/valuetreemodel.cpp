@@ -103,7 +103,7 @@ QVariant ValueTreeModel::data(const QModelIndex &index, int role) const
         case Value::Kind::List: return tr("[%n item(s)]", nullptr, int(v.listPtr()->size()));
         case Value::Kind::Dict: return tr("{%n key(s)}", nullptr, int(v.dictPtr()->size()));
         case Value::Kind::String: return v.toString();
-        case Value::Kind::Bytes: return QStringLiteral("0x") + QString::fromLatin1(v.toBytes().toHex());
+        case Value::Kind::Bytes: return QString(QStringLiteral("0x") + QString::fromLatin1(v.toBytes().toHex()));
         default: return v.toDebugString();
         }
     case TypeColumn:

@@ -171,9 +171,7 @@ SubscribePanel::SubscribePanel(session::Session *session, QWidget *parent)
         const QString topic = cur.siblingAtColumn(0).data(TopicTreeModel::TopicRole).toString();
         if (topic.isEmpty())
             return;
-        const quint32 id = quint32(m_store.topicCount()); // find the topic's last event
-        Q_UNUSED(id)
-        for (qsizetype t = 0; t < m_store.topicCount(); ++t)
+        for (qsizetype t = 0; t < m_store.topicCount(); ++t) // show the topic's last payload
             if (m_store.topicName(quint32(t)) == topic && m_store.contains(m_store.topicStat(quint32(t)).lastSeq))
                 m_payload->setPayload(m_store.payloadRoot(m_store.topicStat(quint32(t)).lastSeq));
     });
@@ -517,14 +515,10 @@ void SubscribePanel::refreshNow()
 
 void SubscribePanel::refresh()
 {
-    const quint64 before = m_store.endSeq();
-    Q_UNUSED(before)
     m_allModel->refresh();
-    for (Sub &s : m_subs) {
+    for (Sub &s : m_subs)
         s.model->refresh();
-    }
-    // per-subscription counts come from the store's records only for what is new; cheap approximation:
-    // count by subscription through the per-subscription models when unfiltered.
+    // Event counts per subscription: the unfiltered per-subscription logs hold exactly those events.
     for (Sub &s : m_subs)
         if (s.model->filter().search.isEmpty() && s.model->filter().topicContains.isEmpty() && s.model->filter().publisher == 0
             && s.model->filter().payloadContains.isEmpty())

@@ -224,9 +224,14 @@ void RawSocketTransport::onReadyRead()
     // After a failure or a local close we stop consuming input.
     if (state() != State::Connecting && state() != State::Open)
         return;
-    QByteArray data = m_io->readAll();
+    // Bounded work per event-loop turn: a peer that floods us (or a backlog after we were busy) must not
+    // keep this thread from timers and painting. The rest is read on the next turn.
+    constexpr qint64 kMaxReadPerTurn = 128 * 1024;
+    QByteArray data = m_io->read(kMaxReadPerTurn);
     if (data.isEmpty())
         return;
+    if (m_io->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &RawSocketTransport::onReadyRead, Qt::QueuedConnection);
     if (!m_handshakeDone) {
         if (!processHandshake(data))
             return;

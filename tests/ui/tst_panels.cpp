@@ -7,6 +7,10 @@
 #include "models/eventlogmodel.h"
 #include "models/topictreemodel.h"
 #include "models/valuetreemodel.h"
+#include "mock/mockresponder.h"
+#include "panels/callpanel.h"
+#include "panels/publishpanel.h"
+#include "panels/registerpanel.h"
 #include "panels/subscribepanel.h"
 #include "router/router.h"
 #include "session/session.h"
@@ -287,6 +291,264 @@ private slots:
         panel.subscribeTo(s("com.ok"), s("exact"));
         QCOMPARE(failed.size(), 2);
         QVERIFY(panel.lastError().contains(s("Already")));
+    }
+    // ---- call panel ----
+
+    void callPanelFlow()
+    {
+        auto callee = join(codec::SerializerId::Cbor);
+        auto me = join();
+        QVERIFY(callee && me);
+        // a callee with a normal, a progressive, a failing and a slow procedure
+        QList<quint64> slowInvocations;
+        QSignalSpy dummy(callee.get(), &session::Session::stateChanged);
+        int registered = 0;
+        session::Session *c = callee.get();
+        c->registerProcedure(s("com.calc.add"), {}, [c](const session::InvocationData &inv) {
+            c->yield(inv.requestId, {inv.args.value(0).toDouble() + inv.args.value(1).toDouble()}, {{s("caller"), inv.details.value(s("caller"))}});
+        }, [&](quint64) { ++registered; }, {});
+        c->registerProcedure(s("com.calc.count"), {}, [c](const session::InvocationData &inv) {
+            for (int i = 1; i <= 3; ++i)
+                c->yield(inv.requestId, {i}, {}, {{s("progress"), Value(true)}});
+            c->yield(inv.requestId, {s("done")});
+        }, [&](quint64) { ++registered; }, {});
+        c->registerProcedure(s("com.calc.fail"), {}, [c](const session::InvocationData &inv) {
+            c->yieldError(inv.requestId, s("com.calc.error.overflow"), {s("too big")}, {{s("limit"), Value(10)}});
+        }, [&](quint64) { ++registered; }, {});
+        c->registerProcedure(s("com.calc.slow"), {}, [&](const session::InvocationData &inv) { slowInvocations.append(inv.requestId); },
+                             [&](quint64) { ++registered; }, {},
+                             [c](quint64 req, const QString &) { c->yieldError(req, wamp::uris::canceled); });
+        QTRY_COMPARE(registered, 4);
+
+        ui::CallPanel panel(me.get());
+        panel.show();
+        QVERIFY(panel.callButton()->isEnabled());
+        QSignalSpy finished(&panel, &ui::CallPanel::finished);
+
+        // completion: from the meta API when the router offers it, else an explanation
+        QSignalSpy refreshed(&panel, &ui::CallPanel::registrationsRefreshed);
+        panel.refreshRegistrations();
+        QTRY_VERIFY(refreshed.size() >= 1);
+        if (panel.metaAvailable())
+            QTRY_VERIFY(panel.knownProcedures().contains(s("com.calc.add")));
+        else
+            QVERIFY(panel.metaStatus().contains(s("no registration list")));
+
+        // invalid JSON blocks the call with line/column
+        ui::CallPanel::Request r;
+        r.procedure = s("com.calc.add");
+        r.argsText = s("[1,\n 2");
+        panel.setRequest(r);
+        QVERIFY(!panel.callButton()->isEnabled());
+        QVERIFY(!panel.call());
+        QVERIFY(panel.lastError().contains(s("line 2")));
+
+        // result, with disclose_me and an extra option
+        r.argsText = s("[1, 2.5]");
+        r.discloseMe = true;
+        r.extraOptions = s("x_custom=\"yes\"");
+        panel.setRequest(r);
+        QVERIFY(panel.call());
+        QTRY_COMPARE(finished.size(), 1);
+        QVERIFY(!panel.lastCallFailed());
+        QCOMPARE(panel.lastResult().args, (wamp::List{3.5}));
+        QCOMPARE(panel.lastResult().kwargs.value(s("caller")).toUInt64().value_or(0), me->sessionId());
+        QVERIFY(panel.resultText().contains(s("RESULT after")));
+        r.extraOptions = s("no equals sign");
+        panel.setRequest(r);
+        QVERIFY(!panel.call());
+        QVERIFY(panel.lastError().contains(s("key=value")));
+        QVERIFY(panel.knownProcedures().contains(s("com.calc.add"))); // from history at least
+
+        // progressive results arrive before the final one
+        r = {};
+        r.procedure = s("com.calc.count");
+        panel.setRequest(r);
+        QVERIFY(panel.call());
+        QTRY_COMPARE(finished.size(), 2);
+        QCOMPARE(panel.progressCount(), 3);
+        QCOMPARE(panel.lastResult().args, (wamp::List{s("done")}));
+        QVERIFY(panel.resultText().contains(s("progress #3")));
+
+        // error
+        r.procedure = s("com.calc.fail");
+        panel.setRequest(r);
+        QVERIFY(panel.call());
+        QTRY_COMPARE(finished.size(), 3);
+        QVERIFY(panel.lastCallFailed());
+        QCOMPARE(panel.lastWampError().uri, s("com.calc.error.overflow"));
+        QCOMPARE(panel.lastWampError().kwargs.value(s("limit")), Value(10));
+        QVERIFY(panel.resultText().contains(s("ERROR")));
+
+        // cancel (kill): the callee is interrupted and the caller gets wamp.error.canceled
+        r.procedure = s("com.calc.slow");
+        panel.setRequest(r);
+        QVERIFY(panel.call());
+        QTRY_COMPARE(slowInvocations.size(), 1);
+        QVERIFY(panel.isPending());
+        QVERIFY(panel.cancelButton()->isEnabled());
+        panel.cancel(s("kill"));
+        QTRY_COMPARE(finished.size(), 4);
+        QCOMPARE(panel.lastWampError().uri, wamp::uris::canceled);
+        QVERIFY(panel.resultText().contains(s("CANCEL (kill)")));
+
+        // history: newest first, re-run
+        QCOMPARE(panel.historyCount(), 4);
+        QVERIFY(panel.rerun(3)); // the add call
+        QTRY_COMPARE(finished.size(), 5);
+        QCOMPARE(panel.lastResult().args, (wamp::List{3.5}));
+        QCOMPARE(panel.historyCount(), 4); // same request moved to the top, not duplicated
+
+        me->leave();
+        QTRY_VERIFY(!panel.callButton()->isEnabled());
+    }
+
+    // ---- publish panel ----
+
+    void publishPanelFlow()
+    {
+        auto me = join();
+        auto listener = join(codec::SerializerId::MsgPack);
+        QVERIFY(me && listener);
+        QList<session::EventData> events;
+        bool subscribed = false;
+        listener->subscribe(s("com.pub.t"), {}, [&](const session::EventData &e) { events.append(e); },
+                            [&](quint64) { subscribed = true; }, {});
+        QTRY_VERIFY(subscribed);
+
+        ui::PublishPanel panel(me.get());
+        panel.show();
+        panel.setTopic(s("com.pub.t"));
+        panel.setArgsText(s("[1, \"two\"]"));
+        panel.setKwargsText(s("{\"k\": true}"));
+        panel.setAcknowledge(true);
+        panel.setDiscloseMe(true);
+        QVERIFY(panel.publish());
+        QTRY_COMPARE(panel.ackCount(), 1ULL);
+        QVERIFY(panel.lastPublicationId() > 0);
+        QTRY_COMPARE(events.size(), 1);
+        QCOMPARE(events.first().args, (wamp::List{1, s("two")}));
+        QCOMPARE(events.first().kwargs.value(s("k")), Value(true));
+        QCOMPARE(events.first().details.value(s("publisher")).toUInt64().value_or(0), me->sessionId());
+        QVERIFY(panel.statusText().contains(s("1 acknowledged")));
+
+        // exclude list: the listener is excluded, nothing arrives; acknowledge still comes
+        panel.setExclude(QString::number(listener->sessionId()));
+        QVERIFY(panel.publish());
+        QTRY_COMPARE(panel.ackCount(), 1ULL);
+        panel.setExclude({});
+        panel.setEligible(QString::number(listener->sessionId()));
+        // repeat N times every T ms
+        panel.setRepeat(5, 10);
+        QSignalSpy finished(&panel, &ui::PublishPanel::finished);
+        QVERIFY(panel.publish());
+        QVERIFY(panel.isRunning());
+        QTRY_COMPARE(finished.size(), 1);
+        QTRY_COMPARE(panel.ackCount(), 5ULL);
+        QTRY_COMPARE(events.size(), 6); // 1 + 0 (excluded) + 5
+
+        // until stopped, as fast as possible, then stop
+        panel.setAcknowledge(false);
+        panel.setRepeat(0, 0);
+        QVERIFY(panel.publish());
+        QTRY_VERIFY(panel.sentCount() > 1000);
+        panel.stop();
+        QVERIFY(!panel.isRunning());
+        const quint64 sent = panel.sentCount();
+        QTRY_COMPARE(quint64(events.size()), 6 + sent);
+
+        // bad input
+        panel.setEligible(s("12, nope"));
+        QVERIFY(!panel.publish());
+        QVERIFY(panel.lastError().contains(s("nope")));
+        panel.setEligible({});
+        panel.setTopic(s("com..bad"));
+        panel.setAcknowledge(true);
+        panel.setRepeat(1, 0);
+        QVERIFY(panel.publish());
+        QTRY_COMPARE(panel.errorCount(), 1ULL);
+        QVERIFY(panel.lastError().contains(s("invalid_uri")));
+    }
+
+    // ---- register panel ----
+
+    void registerPanelFlow()
+    {
+        auto me = join();
+        auto caller = join(codec::SerializerId::Cbor);
+        QVERIFY(me && caller);
+        ui::RegisterPanel panel(me.get());
+        panel.show();
+
+        mock::MockSpec spec;
+        spec.procedure = s("com.mock.greet");
+        spec.mode = mock::MockSpec::Mode::Template;
+        spec.argsJson = s("[\"hello {{kwargs.name}}\", \"{{args[0]}}\"]");
+        spec.kwargsJson = s("{\"n\": {{args[0]}}}");
+        const int row = panel.addMock(spec);
+        QCOMPARE(panel.mockCount(), 1);
+        panel.setMockEnabled(row, true);
+        QTRY_COMPARE(panel.mock(row)->state(), mock::MockResponder::State::Registered);
+
+        bool done = false;
+        session::CallResult result;
+        caller->call(s("com.mock.greet"), {7}, {{s("name"), Value(s("Ann"))}}, {{s("disclose_me"), Value(true)}},
+                     [&](const session::CallResult &r) { result = r; done = true; }, [&](const session::WampError &) { done = true; });
+        QTRY_VERIFY(done);
+        QCOMPARE(result.args, (wamp::List{s("hello Ann"), 7}));
+        QCOMPARE(result.kwargs.value(s("n")), Value(7));
+        QTRY_COMPARE(panel.invocationLogCount(), 1);
+        QCOMPARE(panel.invocationLogText(0, 1), s("com.mock.greet"));
+        QCOMPARE(panel.invocationLogText(0, 2), QString::number(caller->sessionId()));
+        QCOMPARE(panel.invocationLogText(0, 3), s("[7]"));
+        QCOMPARE(panel.invocationLogText(0, 4), s("{\"name\":\"Ann\"}"));
+        QVERIFY(panel.invocationLogText(0, 5).startsWith(s("RESULT [\"hello Ann\",7]")));
+
+        // edit the selected mock through the editor: error mode
+        mock::MockSpec err = panel.editorSpec();
+        err.mode = mock::MockSpec::Mode::Error;
+        err.errorUri = s("com.mock.error.denied");
+        err.errorArgsJson = s("[\"no\"]");
+        panel.setEditorSpec(err);
+        QVERIFY(panel.applyEditor());
+        done = false;
+        QString errUri;
+        caller->call(s("com.mock.greet"), {}, {}, {}, [&](const session::CallResult &) { done = true; },
+                     [&](const session::WampError &e) { errUri = e.uri; done = true; });
+        QTRY_VERIFY(done);
+        QCOMPARE(errUri, s("com.mock.error.denied"));
+        QTRY_COMPARE(panel.invocationLogCount(), 2);
+        QVERIFY(panel.invocationLogText(1, 5).startsWith(s("ERROR com.mock.error.denied")));
+
+        // invalid editor input is refused with the position
+        err.errorArgsJson = s("[\"no\"");
+        panel.setEditorSpec(err);
+        QVERIFY(!panel.applyEditor());
+        QVERIFY(panel.lastError().contains(s("line 1")));
+
+        // disable: unregistered, callers get no_such_procedure
+        panel.setMockEnabled(row, false);
+        QTRY_COMPARE(panel.mock(row)->state(), mock::MockResponder::State::Disabled);
+        done = false;
+        caller->call(s("com.mock.greet"), {}, {}, {}, [&](const session::CallResult &) { done = true; },
+                     [&](const session::WampError &e) { errUri = e.uri; done = true; });
+        QTRY_VERIFY(done);
+        QCOMPARE(errUri, wamp::uris::noSuchProcedure);
+
+        // a second mock with echo, then remove it
+        mock::MockSpec echo;
+        echo.procedure = s("com.mock.echo");
+        echo.mode = mock::MockSpec::Mode::Echo;
+        const int r2 = panel.addMock(echo);
+        panel.setMockEnabled(r2, true);
+        QTRY_COMPARE(panel.mock(r2)->state(), mock::MockResponder::State::Registered);
+        panel.removeMock(r2);
+        QCOMPARE(panel.mockCount(), 1);
+        done = false;
+        caller->call(s("com.mock.echo"), {}, {}, {}, [&](const session::CallResult &) { done = true; },
+                     [&](const session::WampError &e) { errUri = e.uri; done = true; });
+        QTRY_VERIFY(done);
+        QCOMPARE(errUri, wamp::uris::noSuchProcedure);
     }
 };
 

@@ -6,7 +6,9 @@
 #include "cli/cli.h"
 #include "client/connection.h"
 #include "client/secretstore.h"
+#include "connectionworkspace.h"
 #include "mainwindow.h"
+#include "panels/panels.h"
 #include "router/router.h"
 
 #include <QApplication>
@@ -101,6 +103,7 @@ int main(int argc, char **argv)
         options.settings = selfTestSettings.get();
         options.secrets = new wb::client::MemorySecretStore(&app);
     }
+    wb::ui::ConnectionWorkspace::setPanelFactory(&wb::ui::panels::install);
     wb::ui::MainWindow window(router.get(), options);
     if (!routerError.isEmpty())
         window.appendLog(QObject::tr("The built-in router could not start: %1").arg(routerError));

@@ -212,10 +212,13 @@ int main(int argc, char **argv)
         return 3;
     }
 
+    QFile la(QStringLiteral("/proc/loadavg"));
+    const QByteArray load = la.open(QIODevice::ReadOnly) ? la.readAll().trimmed() : QByteArray("?");
+    printf("# machine: %d CPUs, load average %s\n", QThread::idealThreadCount(), load.constData());
     printf("# wampscope-guiflood: target %.0f events/s for %d s per serializer, %d publisher thread(s), cap %lld, %s, platform %s\n",
            rate, seconds, publishers, (long long)cap, qPrintable(url.toString()), qPrintable(QGuiApplication::platformName()));
-    printf("%-8s %10s %10s %12s %10s %10s %9s %12s %12s %12s\n", "serial", "published", "absorbed", "absorbed/s", "stall_ms", "p99_ms",
-           "rows", "rss_B/msg", "store_B/msg", "gui_us/event");
+    printf("%-8s %10s %10s %12s %10s %10s %9s %12s %12s %12s %10s\n", "serial", "published", "absorbed", "absorbed/s", "stall_ms", "p99_ms",
+           "rows", "rss_B/msg", "store_B/msg", "gui_us/event", "idle_stall");
     fflush(stdout);
 
     int failures = 0;
@@ -288,6 +291,11 @@ int main(int argc, char **argv)
         });
         hb.start(5);
 
+        // Baseline: the same heartbeat for 1 s without traffic (scheduler noise of a busy machine shows here).
+        waitUntil([] { return false; }, 1000);
+        const qint64 idleWorst = worst;
+        worst = 0;
+        gaps.clear();
         QElapsedTimer clock;
         clock.start();
         const qint64 cpuStart = threadCpuUs();
@@ -327,11 +335,11 @@ int main(int argc, char **argv)
         const double secs = double(lastArrival) / 1000.0;
         const qsizetype stored = panel->store().size();
         const int rows = panel->allEventsModel()->rowCount();
-        printf("%-8s %10llu %10llu %12.0f %10lld %10lld %9d %12.1f %12.1f %12.2f%s\n", qPrintable(serName), (unsigned long long)published,
+        printf("%-8s %10llu %10llu %12.0f %10lld %10lld %9d %12.1f %12.1f %12.2f %10lld%s\n", qPrintable(serName), (unsigned long long)published,
                (unsigned long long)absorbed, secs > 0 ? double(absorbed) / secs : 0.0, (long long)worst, (long long)p99, rows,
                stored ? double(rssEnd - rssStart) / double(stored) : 0.0,
                stored ? double(panel->store().memoryBytes()) / double(stored) : 0.0,
-               absorbed ? double(cpuUs) / double(absorbed) : 0.0,
+               absorbed ? double(cpuUs) / double(absorbed) : 0.0, (long long)idleWorst,
                subscriberLost ? "  (subscriber dropped by the router)" : "");
         fflush(stdout);
         if (subscriberLost || absorbed < published)

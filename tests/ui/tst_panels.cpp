@@ -3,7 +3,12 @@
 // tree, filters, pause, cap, payload viewer, plot), call, publish and register (mock) panels. Every model
 // runs under QAbstractItemModelTester.
 
+#include "client/connection.h"
+#include "client/secretstore.h"
+#include "connectionworkspace.h"
 #include "inspect/eventstore.h"
+#include "mainwindow.h"
+#include "panels/panels.h"
 #include "models/eventlogmodel.h"
 #include "models/topictreemodel.h"
 #include "models/valuetreemodel.h"
@@ -19,6 +24,9 @@
 #include "views/plotwidget.h"
 
 #include <QAbstractItemModelTester>
+#include <QSettings>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -549,6 +557,66 @@ private slots:
                      [&](const session::WampError &e) { errUri = e.uri; done = true; });
         QTRY_VERIFY(done);
         QCOMPARE(errUri, wamp::uris::noSuchProcedure);
+    }
+    // ---- in the window: what a new user does ----
+
+    void panelsInTheWindow()
+    {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(s("settings.ini")), QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        ui::ConnectionWorkspace::setPanelFactory(&ui::panels::install);
+        ui::MainWindow w(m_router.get(), o);
+        w.show();
+        client::Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
+        QVERIFY(local);
+        QTRY_COMPARE(local->state(), client::Connection::State::Connected);
+        ui::ConnectionWorkspace *ws = w.workspace(local);
+        QVERIFY(ws);
+        const QStringList titles = ui::ConnectionWorkspace::standardPanelTitles();
+        auto *sub = qobject_cast<ui::SubscribePanel *>(ws->panel(titles.at(0)));
+        auto *call = qobject_cast<ui::CallPanel *>(ws->panel(titles.at(1)));
+        auto *pub = qobject_cast<ui::PublishPanel *>(ws->panel(titles.at(2)));
+        auto *reg = qobject_cast<ui::RegisterPanel *>(ws->panel(titles.at(3)));
+        QVERIFY(sub && call && pub && reg);
+        QCOMPARE(ws->tabs()->count(), 4);
+
+        // subscribe, and see events published by another client
+        QTRY_VERIFY(sub->subscribeButton()->isEnabled());
+        sub->subscribeTo(s("com.demo"), s("prefix"));
+        QTRY_COMPARE(sub->subscriptionCount(), 1);
+        auto other = join();
+        QVERIFY(other);
+        other->publish(s("com.demo.hello"), {s("hi")}, {}, {});
+        QTRY_COMPARE(sub->allEventsModel()->rowCount(), 1);
+
+        // the window's own publish panel reaches the same subscription when exclude_me is off
+        pub->setTopic(s("com.demo.self"));
+        pub->setArgsText(s("[1]"));
+        pub->setExcludeMe(false);
+        QVERIFY(pub->publish());
+        QTRY_COMPARE(sub->allEventsModel()->rowCount(), 2);
+
+        // a mock, called from the call panel
+        mock::MockSpec spec;
+        spec.procedure = s("com.demo.add");
+        spec.mode = mock::MockSpec::Mode::Template;
+        spec.argsJson = s("[\"sum of {{args}}\"]");
+        reg->setMockEnabled(reg->addMock(spec), true);
+        QTRY_COMPARE(reg->mock(0)->state(), mock::MockResponder::State::Registered);
+        QSignalSpy finished(call, &ui::CallPanel::finished);
+        ui::CallPanel::Request r;
+        r.procedure = s("com.demo.add");
+        r.argsText = s("[1, 2]");
+        call->setRequest(r);
+        QVERIFY(call->call());
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(call->lastResult().args, (wamp::List{s("sum of [1,2]")}));
+        QTRY_COMPARE(reg->invocationLogCount(), 1);
+        ui::ConnectionWorkspace::setPanelFactory(nullptr);
     }
 };
 

@@ -138,6 +138,7 @@ CallPanel::CallPanel(session::Session *session, QWidget *parent) : QWidget(paren
         if (m_session->isJoined())
             refreshRegistrations();
     }
+    setFocusProxy(m_procedure);
     updateEnabled();
 }
 

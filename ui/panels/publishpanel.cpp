@@ -93,6 +93,7 @@ PublishPanel::PublishPanel(session::Session *session, QWidget *parent)
             updateEnabled();
         });
     }
+    setFocusProxy(m_topic);
     updateEnabled();
     updateStatus();
 }

@@ -146,6 +146,7 @@ RegisterPanel::RegisterPanel(session::Session *session, QWidget *parent) : QWidg
     });
     if (m_session)
         connect(m_session, &session::Session::stateChanged, this, &RegisterPanel::updateEnabled);
+    setFocusProxy(m_list);
     onModeChanged();
     updateEnabled();
 }

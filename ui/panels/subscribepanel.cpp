@@ -186,6 +186,7 @@ SubscribePanel::SubscribePanel(session::Session *session, QWidget *parent)
     m_timer->setInterval(kRefreshMs);
     connect(m_timer, &QTimer::timeout, this, &SubscribePanel::refresh);
     m_timer->start();
+    setFocusProxy(m_topic);
     updateEnabled();
 }
 

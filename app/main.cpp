@@ -10,6 +10,7 @@
 #include "mainwindow.h"
 #include "panels/panels.h"
 #include "router/router.h"
+#include "screenshot.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -72,11 +73,21 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     parser.addOption({QStringLiteral("self-test"), QStringLiteral("Start the router on free ports, open the window, exit 0 if both work.")});
     parser.addOption({QStringLiteral("no-router"), QStringLiteral("Do not start the built-in router.")});
+    QCommandLineOption screenshotOpt(QStringLiteral("screenshot"), QStringLiteral("Stage a scene, save a PNG, exit."),
+                                     QStringLiteral("path"));
+    screenshotOpt.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption sceneOpt(QStringLiteral("scene"), QStringLiteral("Scene for --screenshot."), QStringLiteral("name"),
+                                QStringLiteral("window"));
+    sceneOpt.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshotOpt);
+    parser.addOption(sceneOpt);
     parser.process(app);
+    const QString screenshotPath = parser.value(screenshotOpt);
 
     const bool selfTest = parser.isSet(QStringLiteral("self-test"));
+    const bool throwaway = selfTest || !screenshotPath.isEmpty();
     wb::router::RouterConfig config = wb::router::RouterConfig::defaults();
-    if (selfTest) {
+    if (throwaway) {
         for (auto &l : config.listeners) {
             QUrl u = l.url;
             u.setPort(0);
@@ -98,7 +109,7 @@ int main(int argc, char **argv)
     QTemporaryDir selfTestDir;
     std::unique_ptr<QSettings> selfTestSettings;
     wb::ui::MainWindowOptions options;
-    if (selfTest) {
+    if (throwaway) {
         selfTestSettings = std::make_unique<QSettings>(selfTestDir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
         options.settings = selfTestSettings.get();
         options.secrets = new wb::client::MemorySecretStore(&app);
@@ -108,6 +119,10 @@ int main(int argc, char **argv)
     if (!routerError.isEmpty())
         window.appendLog(QObject::tr("The built-in router could not start: %1").arg(routerError));
     window.show();
+    if (!screenshotPath.isEmpty()) {
+        window.resize(1400, 860);
+        return wb::app::runScreenshot(&window, parser.value(sceneOpt), screenshotPath);
+    }
 
     if (selfTest) {
         // The router listens, the window shows, and the "Local router" connection joins within 10 s.

@@ -184,7 +184,7 @@ void MainWindow::buildSidebar()
     m_sidebar->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_routerItem = new QTreeWidgetItem(m_sidebar, {tr("Built-in router")});
     m_routerItem->setIcon(0, style()->standardIcon(QStyle::SP_ComputerIcon));
-    m_connectionsItem = new QTreeWidgetItem(m_sidebar, {tr("Connections")});
+    m_connectionsItem = new QTreeWidgetItem(m_sidebar, {tr("Connection profiles")});
     m_connectionsItem->setFlags(Qt::ItemIsEnabled);
     m_connectionsItem->setExpanded(true);
     QFont f = m_connectionsItem->font(0);

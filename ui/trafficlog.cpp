@@ -61,6 +61,7 @@ TrafficLogWidget::TrafficLogWidget(QWidget *parent)
     m_cap = new QSpinBox(this);
     m_cap->setRange(1000, 50'000'000);
     m_cap->setSingleStep(100'000);
+    m_cap->setGroupSeparatorShown(true);
     m_cap->setValue(int(m_store->capacity()));
     m_cap->setSuffix(tr(" msgs"));
     m_cap->setPrefix(tr("Keep last "));
@@ -104,7 +105,7 @@ TrafficLogWidget::TrafficLogWidget(QWidget *parent)
     m_view->header()->setStretchLastSection(true);
     const QFontMetrics fm(m_view->font());
     const int widths[] = {fm.horizontalAdvance(QStringLiteral("00:00:00.000__")), 110, fm.horizontalAdvance(QStringLiteral("← in___")),
-                          fm.horizontalAdvance(QStringLiteral("UNREGISTERED__")), 170, 230, 60};
+                          fm.horizontalAdvance(QStringLiteral("UNREGISTERED__")), 150, 210, 50};
     for (int i = 0; i < int(std::size(widths)); ++i)
         m_view->setColumnWidth(i, widths[i]);
 

@@ -7,8 +7,67 @@ namespace wb::capture {
 
 namespace {
 
+constexpr int kInlineWidth = 60; ///< containers whose one-line form fits stay on one line
+
+/// One-line form, or empty when longer than \a budget characters.
+QString inlineForm(const wamp::Value &v, int budget)
+{
+    QString out;
+    switch (v.kind()) {
+    case wamp::Value::Kind::List: {
+        out += QLatin1Char('[');
+        const wamp::List &l = *v.listPtr();
+        for (qsizetype i = 0; i < l.size(); ++i) {
+            if (i)
+                out += QStringLiteral(", ");
+            const QString part = inlineForm(l.at(i), budget - int(out.size()));
+            if (part.isEmpty())
+                return {};
+            out += part;
+            if (out.size() > budget)
+                return {};
+        }
+        out += QLatin1Char(']');
+        break;
+    }
+    case wamp::Value::Kind::Dict: {
+        out += QLatin1Char('{');
+        const wamp::Dict &d = *v.dictPtr();
+        bool first = true;
+        for (auto it = d.cbegin(); it != d.cend(); ++it) {
+            if (!first)
+                out += QStringLiteral(", ");
+            first = false;
+            out += QString::fromUtf8(codec::serializer(codec::SerializerId::Json)->encode(wamp::Value(it.key()))) + QStringLiteral(": ");
+            const QString part = inlineForm(it.value(), budget - int(out.size()));
+            if (part.isEmpty())
+                return {};
+            out += part;
+            if (out.size() > budget)
+                return {};
+        }
+        out += QLatin1Char('}');
+        break;
+    }
+    case wamp::Value::Kind::Bytes:
+        out = QStringLiteral("{\"$bytes\": \"%1\"}").arg(QString::fromLatin1(v.toBytes().toHex()));
+        break;
+    default:
+        out = QString::fromUtf8(codec::serializer(codec::SerializerId::Json)->encode(v));
+        break;
+    }
+    return out.size() > budget ? QString() : out;
+}
+
 void write(QString &out, const wamp::Value &v, int indent, int depth)
 {
+    if (v.isList() || v.isDict()) {
+        const QString line = inlineForm(v, kInlineWidth);
+        if (!line.isEmpty()) {
+            out += line;
+            return;
+        }
+    }
     const QString pad(indent * (depth + 1), QLatin1Char(' '));
     const QString padEnd(indent * depth, QLatin1Char(' '));
     switch (v.kind()) {

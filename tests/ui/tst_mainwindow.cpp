@@ -8,6 +8,7 @@
 #include "client/secretstore.h"
 #include "connectionworkspace.h"
 #include "mainwindow.h"
+#include "profiledialog.h"
 #include "router/router.h"
 #include "routerpanel.h"
 #include "session/session.h"
@@ -15,7 +16,10 @@
 #include "trafficmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
@@ -414,6 +418,26 @@ private slots:
         QCOMPARE(log->model()->rowCount(), 3);
         log->clear();
         QCOMPARE(log->model()->rowCount(), 0);
+    }
+
+    void profileDialogValidates()
+    {
+        ConnectionProfile p;
+        p.name = QStringLiteral("x");
+        ui::ProfileDialog d(p);
+        QPushButton *ok = d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(ok->isEnabled());
+        d.urlEdit()->setText(QStringLiteral("http://h:1/"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(d.problems().join(QLatin1Char(' ')).contains(QStringLiteral("not supported")));
+        d.urlEdit()->setText(QStringLiteral("rs://10.0.0.1:8081"));
+        QVERIFY(ok->isEnabled());
+        d.nameEdit()->clear();
+        QVERIFY(!ok->isEnabled());
+        d.nameEdit()->setText(QStringLiteral("Edge"));
+        QCOMPARE(d.profile().url, QUrl(QStringLiteral("rs://10.0.0.1:8081")));
+        QCOMPARE(d.profile().name, QStringLiteral("Edge"));
+        QCOMPARE(d.profile().id, p.id);
     }
 
     void windowStateAndThemeRestored()

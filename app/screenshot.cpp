@@ -10,7 +10,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QPixmap>
-#include <QTreeView>
 
 #include <cstdio>
 

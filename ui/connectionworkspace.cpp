@@ -2,6 +2,7 @@
 #include "connectionworkspace.h"
 
 #include "client/connection.h"
+#include "metamonitor.h"
 
 #include <QLabel>
 #include <QTabWidget>
@@ -37,6 +38,8 @@ ConnectionWorkspace::ConnectionWorkspace(client::Connection *connection, QWidget
         label->setProperty(kPlaceholder, true);
         m_tabs->addTab(label, title);
     }
+    // The router this connection talks to, as its meta API shows it (after the panels, whatever they add).
+    m_tabs->addTab(new MetaMonitor(session(), m_tabs), tr("Router"));
     if (g_factory)
         g_factory(this);
 }
@@ -60,7 +63,7 @@ void ConnectionWorkspace::addPanel(QWidget *panel, const QString &title)
             return;
         }
     }
-    m_tabs->addTab(panel, title);
+    m_tabs->insertTab(m_tabs->count() - 1, panel, title); // before the Router tab
 }
 
 QWidget *ConnectionWorkspace::panel(const QString &title) const

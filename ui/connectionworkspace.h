@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The workspace of one connection: a tab per panel ("Subscribe", "Call", "Publish", "Register").
+// The workspace of one connection: a tab per panel ("Subscribe", "Call", "Publish", "Register"), then a
+// "Router" tab with that router's sessions/subscriptions/registrations from the meta API (MetaMonitor).
 // Panels are plain QWidgets built with the connection's session:
 //     auto *ws = new ConnectionWorkspace(connection, parent);
 //     ws->addPanel(new SubscribePanel(ws->session(), ws), tr("Subscribe"));

@@ -413,6 +413,9 @@ Connection *MainWindow::addProfile(const ConnectionProfile &profile, const QStri
     m_workspaces.insert(c, ws);
     m_stack->addWidget(ws);
     m_traffic->addConnection(c);
+    m_routerPanel->addConnection(c);
+    if (c->id() == localRouterProfileId())
+        m_routerPanel->setMonitorConnection(c);
     connect(c, &Connection::stateChanged, this, [this, c]() {
         updateItem(c);
         if (c == currentConnection()) {
@@ -475,6 +478,7 @@ void MainWindow::removeProfile(Connection *c)
     c->close();
     m_secrets->deleteSecret(c->id(), {});
     m_traffic->removeConnection(c);
+    m_routerPanel->removeConnection(c);
     delete itemFor(c);
     if (ConnectionWorkspace *ws = m_workspaces.take(c)) {
         m_stack->removeWidget(ws);

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "routerpanel.h"
 
+#include "client/connection.h"
+#include "metamonitor.h"
 #include "router/router.h"
+
+#include <QComboBox>
 
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -10,7 +14,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
-#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace wb::ui {
@@ -39,12 +42,23 @@ RouterPanel::RouterPanel(router::Router *router, QWidget *parent) : QWidget(pare
     layout->addWidget(m_config);
 
     auto *split = new QSplitter(Qt::Vertical, this);
-    m_sessions = new QTreeWidget(split);
-    m_sessions->setObjectName(QStringLiteral("routerSessions"));
-    m_sessions->setRootIsDecorated(false);
-    m_sessions->setHeaderLabels({tr("Session"), tr("Realm"), tr("Auth ID"), tr("Role"), tr("Method"),
-                                 tr("Transport"), tr("Serializer"), tr("Peer")});
-    m_sessions->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    auto *live = new QWidget(split);
+    auto *liveLayout = new QVBoxLayout(live);
+    liveLayout->setContentsMargins(0, 0, 0, 0);
+    auto *viaRow = new QHBoxLayout;
+    viaRow->addWidget(new QLabel(tr("Live lists (WAMP meta API) through connection:"), live));
+    m_via = new QComboBox(live);
+    m_via->setObjectName(QStringLiteral("routerMonitorVia"));
+    m_via->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    viaRow->addWidget(m_via);
+    viaRow->addStretch(1);
+    liveLayout->addLayout(viaRow);
+    m_monitor = new MetaMonitor(nullptr, live);
+    liveLayout->addWidget(m_monitor, 1);
+    connect(m_via, &QComboBox::currentIndexChanged, this, [this]() {
+        auto *c = m_via->currentData().value<client::Connection *>();
+        m_monitor->setSession(c ? c->session() : nullptr);
+    });
     m_log = new QPlainTextEdit(split);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(kMaxLogLines);
@@ -64,8 +78,6 @@ RouterPanel::RouterPanel(router::Router *router, QWidget *parent) : QWidget(pare
         connect(m_router, &router::Router::sessionLeft, this, &RouterPanel::removeSession);
         connect(m_router, &router::Router::logMessage, this, &RouterPanel::appendLog);
         connect(m_router, &router::Router::stopped, this, &RouterPanel::refreshStatus);
-        for (const router::SessionInfo &s : m_router->sessions())
-            addSession(s);
     }
     refreshStatus();
 }
@@ -124,23 +136,41 @@ void RouterPanel::refreshStatus()
 
 void RouterPanel::addSession(const router::SessionInfo &i)
 {
-    auto *item = new QTreeWidgetItem(m_sessions, {QString::number(i.id), i.realm, i.authid, i.authrole, i.authmethod,
-                                                  i.transport, i.serializer, i.peer});
-    item->setData(0, Qt::UserRole, QVariant::fromValue(i.id));
-    appendLog(tr("session %1 joined realm %2 as %3 (%4)").arg(i.id).arg(i.realm, i.authid, i.authrole));
+    appendLog(tr("session %1 joined realm %2 as %3 (%4) via %5/%6 from %7")
+                  .arg(i.id)
+                  .arg(i.realm, i.authid, i.authrole, i.transport, i.serializer, i.peer));
     refreshStatus();
 }
 
 void RouterPanel::removeSession(const router::SessionInfo &i, const QString &reason)
 {
-    for (int row = 0; row < m_sessions->topLevelItemCount(); ++row) {
-        if (m_sessions->topLevelItem(row)->data(0, Qt::UserRole).toULongLong() == i.id) {
-            delete m_sessions->takeTopLevelItem(row);
-            break;
-        }
-    }
     appendLog(tr("session %1 left realm %2: %3").arg(i.id).arg(i.realm, reason));
     refreshStatus();
+}
+
+void RouterPanel::addConnection(client::Connection *c)
+{
+    m_via->addItem(c->name(), QVariant::fromValue(c));
+    connect(c, &client::Connection::profileChanged, this, [this, c]() {
+        const int i = m_via->findData(QVariant::fromValue(c));
+        if (i >= 0)
+            m_via->setItemText(i, c->name());
+    });
+}
+
+void RouterPanel::removeConnection(client::Connection *c)
+{
+    c->disconnect(this);
+    const int i = m_via->findData(QVariant::fromValue(c));
+    if (i >= 0)
+        m_via->removeItem(i);
+}
+
+void RouterPanel::setMonitorConnection(client::Connection *c)
+{
+    const int i = m_via->findData(QVariant::fromValue(c));
+    if (i >= 0)
+        m_via->setCurrentIndex(i);
 }
 
 void RouterPanel::appendLog(const QString &line)
@@ -155,7 +185,7 @@ int RouterPanel::logLineCount() const
 
 int RouterPanel::sessionRowCount() const
 {
-    return m_sessions->topLevelItemCount();
+    return m_monitor->sessionCount();
 }
 
 } // namespace wb::ui

@@ -8,14 +8,20 @@
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QComboBox;
 class QTreeWidget;
 
+namespace wb::client {
+class Connection;
+}
 namespace wb::router {
 class Router;
 struct SessionInfo;
 } // namespace wb::router
 
 namespace wb::ui {
+
+class MetaMonitor;
 
 class RouterPanel : public QWidget
 {
@@ -25,6 +31,12 @@ public:
     explicit RouterPanel(router::Router *router, QWidget *parent = nullptr);
 
     router::Router *router() const { return m_router; }
+    /// Connections the live lists can go through (the meta API is called over one of them).
+    void addConnection(client::Connection *c);
+    void removeConnection(client::Connection *c);
+    /// Use \a c for the live lists (default: the first connection added, normally "Local router").
+    void setMonitorConnection(client::Connection *c);
+    MetaMonitor *monitor() const { return m_monitor; }
     int logLineCount() const;
     int sessionRowCount() const;
 
@@ -46,7 +58,8 @@ private:
     QLabel *m_status;
     QLabel *m_config;
     QPushButton *m_startStop;
-    QTreeWidget *m_sessions;
+    QComboBox *m_via;
+    MetaMonitor *m_monitor;
     QPlainTextEdit *m_log;
 };
 

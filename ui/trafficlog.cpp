@@ -21,7 +21,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
-#include <QTreeView>
+#include <QTableView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -94,15 +94,21 @@ TrafficLogWidget::TrafficLogWidget(QWidget *parent)
     layout->addLayout(bar);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
-    m_view = new QTreeView(split);
+    // QTableView, not QTreeView: a tree view lays out every row again on scrollToBottom (O(rows)), the table
+    // view's fixed-height rows make following the tail of a million rows cheap.
+    m_view = new QTableView(split);
     m_view->setObjectName(QStringLiteral("trafficView"));
-    m_view->setModel(m_filter);
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true);
+    m_view->setModel(m_model);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 4);
+    m_view->horizontalHeader()->setHighlightSections(false);
     m_view->setAlternatingRowColors(true);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->header()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setStretchLastSection(true);
     const QFontMetrics fm(m_view->font());
     const int widths[] = {fm.horizontalAdvance(QStringLiteral("00:00:00.000__")), 110, fm.horizontalAdvance(QStringLiteral("← in___")),
                           fm.horizontalAdvance(QStringLiteral("UNREGISTERED__")), 150, 210, 50};
@@ -144,18 +150,26 @@ TrafficLogWidget::TrafficLogWidget(QWidget *parent)
     m_status = new QLabel(this);
     layout->addWidget(m_status);
 
-    connect(m_textFilter, &QLineEdit::textChanged, m_filter, &TrafficFilterModel::setTextFilter);
-    connect(m_flaggedOnly, &QCheckBox::toggled, m_filter, &TrafficFilterModel::setFlaggedOnly);
-    connect(m_typeFilter, &QComboBox::currentIndexChanged, this,
-            [this]() { m_filter->setTypeFilter(m_typeFilter->currentData().toInt()); });
-    connect(m_connectionFilter, &QComboBox::currentIndexChanged, this,
-            [this]() { m_filter->setConnectionFilter(m_connectionFilter->currentData().isValid() ? m_connectionFilter->currentData().toInt() : -1); });
+    connect(m_textFilter, &QLineEdit::textChanged, this, [this](const QString &t) {
+        m_filter->setTextFilter(t);
+        updateViewModel();
+    });
+    connect(m_flaggedOnly, &QCheckBox::toggled, this, [this](bool on) {
+        m_filter->setFlaggedOnly(on);
+        updateViewModel();
+    });
+    connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this]() {
+        m_filter->setTypeFilter(m_typeFilter->currentData().toInt());
+        updateViewModel();
+    });
+    connect(m_connectionFilter, &QComboBox::currentIndexChanged, this, [this]() {
+        m_filter->setConnectionFilter(m_connectionFilter->currentData().isValid() ? m_connectionFilter->currentData().toInt() : -1);
+        updateViewModel();
+    });
     connect(m_cap, &QSpinBox::editingFinished, this, [this]() { setCapacity(m_cap->value()); });
     connect(m_pauseAct, &QAction::toggled, this, &TrafficLogWidget::setPaused);
     connect(m_clearAct, &QAction::triggered, this, &TrafficLogWidget::clear);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
-        showDetail(cur.isValid() ? cur.data(TrafficModel::SeqRole).toULongLong() : 0);
-    });
+    connectSelection();
     connect(m_linkedView, &QTreeWidget::itemActivated, this,
             [this](QTreeWidgetItem *item) { selectSeq(item->data(0, Qt::UserRole).toULongLong()); });
 
@@ -170,6 +184,35 @@ TrafficLogWidget::~TrafficLogWidget()
 {
     for (auto it = m_ids.cbegin(); it != m_ids.cend(); ++it)
         it.key()->session()->disconnect(this);
+}
+
+void TrafficLogWidget::connectSelection()
+{
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
+        showDetail(cur.isValid() ? cur.data(TrafficModel::SeqRole).toULongLong() : 0);
+    });
+}
+
+void TrafficLogWidget::updateViewModel()
+{
+    // Without a filter the view shows the source model directly: the proxy's row mapping costs O(rows) each time
+    // the cap drops old rows, which matters at a million rows and 100k messages/s.
+    QAbstractItemModel *wanted = m_filter->isFiltering() ? static_cast<QAbstractItemModel *>(m_filter) : m_model;
+    if (m_view->model() == wanted)
+        return;
+    const quint64 selected = m_selected;
+    m_filter->setDynamicSortFilter(m_filter->isFiltering());
+    if (m_filter->isFiltering())
+        m_filter->setSourceModel(m_model);
+    else
+        m_filter->setSourceModel(nullptr);
+    QItemSelectionModel *old = m_view->selectionModel();
+    m_view->setModel(wanted);
+    delete old;
+    connectSelection();
+    if (selected)
+        selectSeq(selected);
+    updateStatus();
 }
 
 void TrafficLogWidget::addConnection(client::Connection *c)
@@ -242,7 +285,7 @@ void TrafficLogWidget::updateStatus()
                             loc.formattedDataSize(m_store->approximateBytes()), loc.toString(qlonglong(m_store->capacity())));
     if (m_model->isPaused())
         text += QStringLiteral(" — ") + tr("PAUSED, %1 new not shown").arg(loc.toString(qulonglong(m_model->pendingCount())));
-    if (m_filter->isFiltering())
+    if (m_filter->isFiltering() && m_filter->sourceModel())
         text += QStringLiteral(" — ") + tr("%1 match the filter").arg(loc.toString(m_filter->rowCount()));
     m_status->setText(text);
 }
@@ -280,7 +323,8 @@ bool TrafficLogWidget::selectSeq(quint64 seq)
     const int row = m_model->rowOf(seq);
     if (row < 0)
         return false;
-    const QModelIndex idx = m_filter->mapFromSource(m_model->index(row, 0));
+    const QModelIndex src = m_model->index(row, 0);
+    const QModelIndex idx = m_view->model() == m_filter ? m_filter->mapFromSource(src) : src;
     if (!idx.isValid())
         return false;
     m_view->setCurrentIndex(idx);
@@ -355,6 +399,30 @@ QString TrafficLogWidget::detailHex() const
 QString TrafficLogWidget::linkedSummary() const
 {
     return m_detailHeader->text();
+}
+
+} // namespace wb::ui
+
+namespace wb::ui {
+
+void TrafficLogWidget::setTypeFilter(int typeCode)
+{
+    m_typeFilter->setCurrentIndex(qMax(0, m_typeFilter->findData(typeCode)));
+}
+
+void TrafficLogWidget::setTextFilter(const QString &text)
+{
+    m_textFilter->setText(text);
+}
+
+void TrafficLogWidget::setConnectionFilter(int connection)
+{
+    m_connectionFilter->setCurrentIndex(connection < 0 ? 0 : qMax(0, m_connectionFilter->findData(connection)));
+}
+
+void TrafficLogWidget::setFlaggedOnly(bool on)
+{
+    m_flaggedOnly->setChecked(on);
 }
 
 } // namespace wb::ui

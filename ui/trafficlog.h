@@ -18,7 +18,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QSpinBox;
 class QTimer;
-class QTreeView;
+class QTableView;
 class QTreeWidget;
 
 namespace wb::client {
@@ -44,8 +44,13 @@ public:
 
     capture::CaptureStore *store() const { return m_store; }
     TrafficModel *model() const { return m_model; }
+    /// The filter proxy; the view uses it only while a filter is set (setFilter...() below switch it in).
     TrafficFilterModel *filterModel() const { return m_filter; }
-    QTreeView *view() const { return m_view; }
+    void setTypeFilter(int typeCode);
+    void setTextFilter(const QString &text);
+    void setConnectionFilter(int connection);
+    void setFlaggedOnly(bool on);
+    QTableView *view() const { return m_view; }
 
     /// Select the message \a seq (shows it in the detail pane). False if it is not shown (filtered/paused).
     bool selectSeq(quint64 seq);
@@ -69,6 +74,8 @@ private:
     void showDetail(quint64 seq);
     void updateStatus();
     void rebuildConnectionFilter();
+    void connectSelection();
+    void updateViewModel();
 
     capture::CaptureStore *m_store;
     TrafficModel *m_model;
@@ -82,7 +89,7 @@ private:
     QCheckBox *m_flaggedOnly;
     QSpinBox *m_cap;
     QLabel *m_status;
-    QTreeView *m_view;
+    QTableView *m_view;
     QLabel *m_detailHeader;
     QTreeWidget *m_linkedView;
     QPlainTextEdit *m_json;

@@ -75,6 +75,15 @@ int runScreenshot(ui::MainWindow *w, const QString &scene, const QString &path)
         local->session()->call(QStringLiteral("com.example.missing"), {}, {}, {}, {}, [&answered](const session::WampError &) { ++answered; });
         waitFor([&answered] { return answered == 4; }, 5000);
         settle(300);
+    }
+    if (scene == QStringLiteral("router"))
+        w->selectRouter();
+    else
+        w->selectConnection(local);
+    if (ui::ConnectionWorkspace *ws = w->workspace(local))
+        ws->showPanel(scene == QStringLiteral("window") ? QObject::tr("Subscribe") : QObject::tr("Router"));
+    settle(800); // the Router tab / router panel load their meta API lists when shown
+    if (scene != QStringLiteral("window")) {
         ui::TrafficLogWidget *log = w->trafficLog();
         log->flush();
         capture::CaptureStore *store = log->store();
@@ -84,14 +93,8 @@ int runScreenshot(ui::MainWindow *w, const QString &scene, const QString &path)
                 break;
             }
         }
+        settle(200);
     }
-    if (scene == QStringLiteral("router"))
-        w->selectRouter();
-    else
-        w->selectConnection(local);
-    if (ui::ConnectionWorkspace *ws = w->workspace(local))
-        ws->showPanel(scene == QStringLiteral("window") ? QObject::tr("Subscribe") : QObject::tr("Call"));
-    settle(800);
     const QPixmap shot = w->grab();
     if (!shot.save(path)) {
         fprintf(stderr, "wampscope --screenshot: cannot write %s\n", qPrintable(path));

@@ -18,7 +18,7 @@ const QStringList kSecretKeys{str("secret"), str("ticket"), str("password"), str
 
 QStringList ConnectionProfile::knownAuthMethods()
 {
-    return {str("anonymous"), str("ticket"), str("wampcra"), str("cryptosign"), str("wamp-scram")};
+    return {str("anonymous"), str("ticket"), str("wampcra"), str("scram"), str("cryptosign")};
 }
 
 QStringList ConnectionProfile::knownSchemes()
@@ -52,7 +52,7 @@ QStringList ConnectionProfile::validate() const
         problems << QObject::tr("Unknown serializer \"%1\" (json, msgpack or cbor).").arg(serializer);
     if (!knownAuthMethods().contains(authMethod))
         problems << QObject::tr("Unknown auth method \"%1\".").arg(authMethod);
-    else if (needsSecret() && authid.trimmed().isEmpty())
+    else if (needsSecret() && authMethod != str("cryptosign") && authid.trimmed().isEmpty())
         problems << QObject::tr("Auth method %1 needs an auth ID.").arg(authMethod);
     return problems;
 }

@@ -618,6 +618,40 @@ private slots:
         QTRY_COMPARE(reg->invocationLogCount(), 1);
         ui::ConnectionWorkspace::setPanelFactory(nullptr);
     }
+    void reconnectRestoresSubscriptionsAndMocks()
+    {
+        auto me = join();
+        auto other = join();
+        QVERIFY(me && other);
+        ui::SubscribePanel sub(me.get());
+        ui::RegisterPanel reg(me.get());
+        sub.subscribeTo(s("com.re.t"));
+        QTRY_COMPARE(sub.subscriptionCount(), 1);
+        mock::MockSpec spec;
+        spec.procedure = s("com.re.p");
+        spec.argsJson = s("[1]");
+        reg.setMockEnabled(reg.addMock(spec), true);
+        QTRY_COMPARE(reg.mock(0)->state(), mock::MockResponder::State::Registered);
+
+        // the same Session object reconnects (as a Connection does)
+        QSignalSpy left(me.get(), &session::Session::left);
+        me->disconnectNow(s("test"));
+        QTRY_COMPARE(left.size(), 1);
+        QCOMPARE(sub.subscriptionCount(), 0);
+        QTRY_COMPARE(reg.mock(0)->state(), mock::MockResponder::State::Disabled);
+        transport::ConnectOptions c;
+        c.url = m_url;
+        me->open(c, {});
+        QTRY_COMPARE(sub.subscriptionCount(), 1);
+        QTRY_COMPARE(reg.mock(0)->state(), mock::MockResponder::State::Registered);
+        other->publish(s("com.re.t"), {1}, {}, {});
+        QTRY_COMPARE(sub.subscriptionModel(sub.subscriptionId(0))->rowCount(), 1);
+        bool done = false;
+        session::CallResult res;
+        other->call(s("com.re.p"), {}, {}, {}, [&](const session::CallResult &r) { res = r; done = true; }, [&](const session::WampError &) { done = true; });
+        QTRY_VERIFY(done);
+        QCOMPARE(res.args, (wamp::List{1}));
+    }
 };
 
 QTEST_MAIN(TstPanels)

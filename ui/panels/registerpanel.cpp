@@ -144,8 +144,24 @@ RegisterPanel::RegisterPanel(session::Session *session, QWidget *parent) : QWidg
         const int row = m_list->row(item);
         setMockEnabled(row, item->checkState() == Qt::Checked);
     });
-    if (m_session)
+    if (m_session) {
         connect(m_session, &session::Session::stateChanged, this, &RegisterPanel::updateEnabled);
+        // The router forgets registrations with the session: re-register the enabled mocks after a reconnect.
+        // (Connected before any MockResponder, so this runs while they still report their state.)
+        connect(m_session, &session::Session::left, this, [this] {
+            m_reenable.clear();
+            for (MockResponder *m : std::as_const(m_mocks))
+                if (m->state() == MockResponder::State::Registered || m->state() == MockResponder::State::Registering)
+                    m_reenable.append(m);
+        });
+        connect(m_session, &session::Session::joined, this, [this] {
+            const QList<MockResponder *> again = m_reenable;
+            m_reenable.clear();
+            for (MockResponder *m : again)
+                if (m_mocks.contains(m))
+                    m->enable();
+        });
+    }
     setFocusProxy(m_list);
     onModeChanged();
     updateEnabled();
@@ -228,6 +244,7 @@ void RegisterPanel::removeMock(int row)
     if (row < 0 || row >= m_mocks.size())
         return;
     MockResponder *m = m_mocks.takeAt(row);
+    m_reenable.removeAll(m);
     for (auto it = m_logItems.begin(); it != m_logItems.end();)
         it = it.key().first == m ? m_logItems.erase(it) : std::next(it);
     delete m;

@@ -85,6 +85,7 @@ private:
     QTreeWidget *m_log;
 
     QList<mock::MockResponder *> m_mocks;
+    QList<mock::MockResponder *> m_reenable; ///< enabled when the session left: re-registered on the next join
     QHash<QPair<mock::MockResponder *, quint64>, QTreeWidgetItem *> m_logItems;
     QString m_lastError;
     bool m_syncing = false;

@@ -179,6 +179,12 @@ SubscribePanel::SubscribePanel(session::Session *session, QWidget *parent)
     if (m_session) {
         connect(m_session, &session::Session::stateChanged, this, &SubscribePanel::updateEnabled);
         connect(m_session, &session::Session::left, this, &SubscribePanel::sessionLeft);
+        // After a reconnect (same Session object), subscribe again to what was lost.
+        connect(m_session, &session::Session::joined, this, [this] {
+            const QList<Sub> ended = m_ended;
+            for (const Sub &s : ended)
+                subscribeTo(s.topic, s.match);
+        });
         connect(m_session, &session::Session::messageReceived, this, [this](const wamp::Message &, const QByteArray &bytes) {
             m_lastWireSize = quint32(bytes.size());
         });
@@ -269,6 +275,16 @@ void SubscribePanel::subscribeTo(const QString &topic, const QString &match)
         [self, topic, match](quint64 id) {
             if (!self)
                 return;
+            for (qsizetype i = 0; i < self->m_ended.size(); ++i) {
+                const Sub old = self->m_ended.at(i);
+                if (old.topic == topic && old.match == match) {
+                    self->m_logs->removeTab(self->m_logs->indexOf(old.view));
+                    old.view->deleteLater();
+                    old.model->deleteLater();
+                    self->m_ended.removeAt(i);
+                    break;
+                }
+            }
             Sub s;
             s.id = id;
             s.topic = topic;
@@ -332,6 +348,7 @@ void SubscribePanel::sessionLeft()
     // The router forgot our subscriptions; keep the logs (tabs) for reading.
     for (const Sub &s : std::as_const(m_subs))
         m_logs->setTabText(m_logs->indexOf(s.view), m_logs->tabText(m_logs->indexOf(s.view)) + tr(" (ended)"));
+    m_ended += m_subs;
     m_subs.clear();
     updateSubscriptionList();
     updateEnabled();

@@ -139,6 +139,7 @@ private:
     QTimer *m_timer;
 
     QList<Sub> m_subs;
+    QList<Sub> m_ended;                        ///< subscriptions lost with the session (tabs kept for reading)
     std::optional<inspect::FieldPath> m_plotFieldPath;
     quint64 m_plotScanned = 0;
     QString m_lastError;

@@ -3,6 +3,7 @@
 
 #include "codec/serializer.h"
 #include "inspect/fieldpath.h"
+#include "inspect/jsontext.h"
 
 namespace wb::inspect {
 
@@ -154,9 +155,9 @@ QString EventStore::preview(quint64 seq, int maxChars) const
     wamp::Dict k;
     if (!payload(seq, &a, &k))
         return QString();
-    QString s = Value(a).toDebugString();
+    QString s = toCompactJson(Value(a), true);
     if (!k.isEmpty())
-        s += QLatin1Char(' ') + Value(k).toDebugString();
+        s += QLatin1Char(' ') + toCompactJson(Value(k), true);
     if (s.size() > maxChars)
         s = s.left(maxChars - 1) + QChar(0x2026);
     return s;

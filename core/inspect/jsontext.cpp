@@ -3,6 +3,7 @@
 
 #include "codec/serializer.h"
 
+#include <QLocale>
 #include <QRegularExpression>
 
 #include <cmath>
@@ -100,15 +101,7 @@ void append(QString &out, const Value &v, bool hex, int indent, int level)
         if (!std::isfinite(d)) {
             out += QLatin1String("null");
         } else {
-            QString s = QString::number(d, 'g', 17);
-            // shortest round trip
-            for (int p = 1; p <= 17; ++p) {
-                const QString t = QString::number(d, 'g', p);
-                if (t.toDouble() == d) {
-                    s = t;
-                    break;
-                }
-            }
+            QString s = QString::number(d, 'g', QLocale::FloatingPointShortest); // shortest round trip
             if (!s.contains(QLatin1Char('.')) && !s.contains(QLatin1Char('e')))
                 s += QLatin1String(".0");
             out += s;

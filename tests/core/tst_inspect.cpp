@@ -138,6 +138,9 @@ private slots:
         QCOMPARE(st.topicCount(), 0);
         QCOMPARE(st.append(1, 1, s("x"), 0, {}, {}), quint64(250));
         QCOMPARE(st.preview(250), s("[]"));
+        // shortest round-trip numbers, bytes as hex, kwargs after args
+        st.append(2, 1, s("x"), 0, wamp::List{17.7, 1e300, Value::bytes("\x0a")}, wamp::Dict{{s("u"), Value(s("C"))}});
+        QCOMPARE(st.preview(251), s("[17.7,1e+300,\"0x0a\"] {\"u\":\"C\"}"));
     }
 
     void storeReleasesChunks()

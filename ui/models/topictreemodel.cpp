@@ -2,6 +2,7 @@
 #include "models/topictreemodel.h"
 
 #include "codec/serializer.h"
+#include "inspect/jsontext.h"
 
 #include <QLocale>
 
@@ -166,7 +167,12 @@ QVariant TopicTreeModel::data(const QModelIndex &index, int role) const
         if (bytes.isEmpty())
             return {};
         const Result<wamp::Value> v = codec::serializer(codec::SerializerId::MsgPack)->decode(bytes);
-        return v.ok() ? v->toDebugString().left(role == Qt::ToolTipRole ? 2000 : 120) : QVariant();
+        if (!v.ok() || !v->isList() || v->listPtr()->size() != 2)
+            return {};
+        QString text = inspect::toCompactJson(v->listPtr()->at(0));
+        if (!v->listPtr()->at(1).toDict().isEmpty())
+            text += QLatin1Char(' ') + inspect::toCompactJson(v->listPtr()->at(1));
+        return text.left(role == Qt::ToolTipRole ? 2000 : 120);
     }
     default:
         return {};

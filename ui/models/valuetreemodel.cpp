@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/valuetreemodel.h"
 
+#include "inspect/jsontext.h"
+
 namespace wb::ui {
 
 using wamp::Value;
@@ -104,7 +106,7 @@ QVariant ValueTreeModel::data(const QModelIndex &index, int role) const
         case Value::Kind::Dict: return tr("{%n key(s)}", nullptr, int(v.dictPtr()->size()));
         case Value::Kind::String: return v.toString();
         case Value::Kind::Bytes: return QString(QStringLiteral("0x") + QString::fromLatin1(v.toBytes().toHex()));
-        default: return v.toDebugString();
+        default: return inspect::toCompactJson(v); // shortest round-trip numbers
         }
     case TypeColumn:
         return v.kindName();

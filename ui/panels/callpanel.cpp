@@ -10,6 +10,7 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -128,6 +129,7 @@ CallPanel::CallPanel(session::Session *session, QWidget *parent) : QWidget(paren
     connect(m_procedure, &QLineEdit::returnPressed, this, [this] { call(); });
     connect(m_cancelBtn, &QPushButton::clicked, this, [this] { cancel(); });
     connect(m_refreshBtn, &QPushButton::clicked, this, &CallPanel::refreshRegistrations);
+    m_procedure->installEventFilter(this);
     connect(m_rerunBtn, &QPushButton::clicked, this, [this] { rerun(m_historyList->currentRow()); });
     connect(m_historyList, &QListWidget::itemDoubleClicked, this, [this] { rerun(m_historyList->currentRow()); });
     connect(m_args, &JsonEditor::validityChanged, this, &CallPanel::updateEnabled);
@@ -140,6 +142,14 @@ CallPanel::CallPanel(session::Session *session, QWidget *parent) : QWidget(paren
     }
     setFocusProxy(m_procedure);
     updateEnabled();
+}
+
+bool CallPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    // Registrations change all the time: refresh the completion list when the user comes to type a procedure.
+    if (watched == m_procedure && event->type() == QEvent::FocusIn && (!m_lastMetaRefresh.isValid() || m_lastMetaRefresh.elapsed() > 2000))
+        refreshRegistrations();
+    return QWidget::eventFilter(watched, event);
 }
 
 void CallPanel::updateEnabled()
@@ -353,6 +363,7 @@ void CallPanel::refreshRegistrations()
     if (!m_session || !m_session->isJoined())
         return;
     const int gen = ++m_metaGeneration;
+    m_lastMetaRefresh.start();
     QPointer<CallPanel> self(this);
     m_session->call(
         QStringLiteral("wamp.registration.list"), {}, {}, {},

@@ -8,6 +8,7 @@
 
 #include "session/session.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QWidget>
 
@@ -72,6 +73,9 @@ public:
     QPushButton *callButton() const { return m_callBtn; }
     QPushButton *cancelButton() const { return m_cancelBtn; }
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 signals:
     void finished(bool ok);
     void progressReceived(int count);
@@ -116,6 +120,7 @@ private:
     bool m_metaAvailable = false;
     QString m_metaStatus;
     int m_metaGeneration = 0;
+    QElapsedTimer m_lastMetaRefresh;
 };
 
 } // namespace wb::ui

@@ -116,6 +116,11 @@ RegisterPanel::RegisterPanel(session::Session *session, QWidget *parent) : QWidg
     m_log->setUniformRowHeights(true);
     m_log->setHeaderLabels({tr("Time"), tr("Procedure"), tr("Caller"), tr("Args"), tr("Kwargs"), tr("Reply")});
     m_log->header()->setStretchLastSection(true);
+    m_log->setColumnWidth(0, 95);
+    m_log->setColumnWidth(1, 170);
+    m_log->setColumnWidth(2, 130);
+    m_log->setColumnWidth(3, 160);
+    m_log->setColumnWidth(4, 200);
     auto *logBox = new QGroupBox(tr("Invocations"), this);
     (new QVBoxLayout(logBox))->addWidget(m_log);
 

@@ -92,7 +92,11 @@ SubscribePanel::SubscribePanel(session::Session *session, QWidget *parent)
     m_topicView = new QTreeView(this);
     m_topicView->setModel(m_topicModel);
     m_topicView->setUniformRowHeights(true);
-    m_topicView->setColumnWidth(0, 180);
+    m_topicView->setColumnWidth(0, 170);
+    m_topicView->setColumnWidth(1, 70);
+    m_topicView->setColumnWidth(2, 70);
+    // New topics show up expanded (a few levels; trees of topics are small).
+    connect(m_topicModel, &QAbstractItemModel::rowsInserted, m_topicView, [this] { m_topicView->expandToDepth(3); });
     auto *left = new QSplitter(Qt::Vertical, this);
     auto *subBox = new QGroupBox(tr("Subscriptions"), this);
     (new QVBoxLayout(subBox))->addWidget(m_subList);
@@ -138,6 +142,7 @@ SubscribePanel::SubscribePanel(session::Session *session, QWidget *parent)
     main->addWidget(left);
     main->addWidget(center);
     main->setStretchFactor(1, 3);
+    main->setSizes({420, 1000});
 
     auto *lay = new QVBoxLayout(this);
     lay->addLayout(subRow);

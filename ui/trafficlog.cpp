@@ -347,14 +347,14 @@ void TrafficLogWidget::showDetail(quint64 seq)
     QString error;
     const wamp::Message m = m_store->decode(seq, &error);
     m_json->setPlainText(m.isValid() ? capture::prettyJson(m.toValue()) : tr("Cannot decode: %1").arg(error));
-    m_hex->setPlainText(capture::hexDump(r.bytes));
+    m_hex->setPlainText(capture::hexDump(m_store->bytes(seq)));
 
     QString header = tr("#%1 %2 %3 on %4, %5 bytes (%6)")
                          .arg(seq)
                          .arg(r.direction == Direction::Out ? tr("sent") : tr("received"),
                               r.type ? wamp::Message::typeName(qint64(r.type)) : tr("undecodable message"),
                               m_store->connectionName(r.connection))
-                         .arg(r.bytes.size())
+                         .arg(r.size)
                          .arg(codec::serializerName(codec::SerializerId(r.serializer)));
     if (r.violation)
         header += QStringLiteral("<br><span style=\"color:#d9534f\"><b>%1</b> %2</span>")

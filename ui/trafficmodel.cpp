@@ -133,7 +133,7 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         case Type: return r.type ? wamp::Message::typeName(qint64(r.type)) : tr("(undecodable)");
         case Ids: return idsText(seq, r);
         case Uri: return m_store->uri(r.uri);
-        case Size: return QString::number(r.bytes.size());
+        case Size: return QString::number(r.size);
         case Link:
             if (r.violation)
                 return tr("⚠ %1").arg(m_store->violationReason(seq));

@@ -4,6 +4,9 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 
+#include <cstring>
+#include <limits>
+
 namespace wb::capture {
 
 using wamp::Message;
@@ -11,6 +14,7 @@ using wamp::MessageType;
 
 namespace {
 
+constexpr quint32 kChunkSize = 1 << 20;        ///< raw bytes are kept in 1 MiB chunks
 constexpr qsizetype kMaxPending = 100'000;     ///< per correlation map: old entries are dropped beyond this
 constexpr qsizetype kMaxPerProcedure = 4096;   ///< unanswered CALLs remembered per procedure
 
@@ -99,23 +103,68 @@ quint32 CaptureStore::intern(const QString &uri)
     return idx;
 }
 
-CaptureRecord &CaptureStore::push(CaptureRecord r)
+void CaptureStore::storeBytes(CaptureRecord &r, const QByteArray &bytes)
+{
+    const auto n = quint32(qMin<qsizetype>(bytes.size(), std::numeric_limits<quint32>::max() / 2));
+    if (m_chunks.empty() || m_chunks.back().capacity - m_chunks.back().used < n) {
+        Chunk c;
+        c.id = m_nextChunkId++;
+        c.capacity = qMax<quint32>(kChunkSize, n);
+        c.data.reset(new char[c.capacity]);
+        m_chunkBytes += c.capacity;
+        m_chunks.push_back(std::move(c));
+    }
+    Chunk &c = m_chunks.back();
+    if (n)
+        memcpy(c.data.get() + c.used, bytes.constData(), n);
+    r.chunk = c.id;
+    r.offset = c.used;
+    r.size = n;
+    c.used += n;
+}
+
+void CaptureStore::releaseChunks()
+{
+    // Chunks are filled in record order: everything before the oldest record's chunk is unreferenced.
+    const quint32 keepFrom = size() ? at(m_firstSeq).chunk : m_nextChunkId;
+    while (m_chunks.size() > 1 && m_chunks.front().id < keepFrom) {
+        m_chunkBytes -= m_chunks.front().capacity;
+        m_chunks.pop_front();
+    }
+    if (size() == 0 && !m_chunks.empty() && m_chunks.size() == 1) {
+        m_chunkBytes -= m_chunks.front().capacity;
+        m_chunks.clear();
+    }
+}
+
+QByteArray CaptureStore::bytes(quint64 seq) const
+{
+    if (!contains(seq))
+        return {};
+    const CaptureRecord &r = at(seq);
+    if (m_chunks.empty() || r.chunk < m_chunks.front().id)
+        return {};
+    const Chunk &c = m_chunks[r.chunk - m_chunks.front().id];
+    return QByteArray(c.data.get() + r.offset, r.size);
+}
+
+CaptureRecord &CaptureStore::push(CaptureRecord r, const QByteArray &bytes)
 {
     r.seq = m_nextSeq++;
-    m_payloadBytes += r.bytes.size();
+    storeBytes(r, bytes);
     if (r.connection < m_lastSeq.size())
         m_lastSeq[r.connection] = r.seq;
     if (qsizetype(m_ring.size()) < m_capacity) {
-        m_ring.push_back(std::move(r));
+        m_ring.push_back(r);
         return m_ring.back();
     }
     CaptureRecord &slot = m_ring[size_t(m_head)];
-    m_payloadBytes -= slot.bytes.size();
     if (slot.violation)
         m_violations.remove(slot.seq);
-    slot = std::move(r);
+    slot = r;
     m_head = (m_head + 1) % qsizetype(m_ring.size());
     ++m_firstSeq;
+    releaseChunks();
     return slot;
 }
 
@@ -137,15 +186,14 @@ void CaptureStore::setCapacity(qsizetype capacity)
     ordered.reserve(size_t(keep));
     for (quint64 s = m_nextSeq - quint64(keep); s < m_nextSeq; ++s)
         ordered.push_back(at(s));
-    for (quint64 s = m_firstSeq; s < m_nextSeq - quint64(keep); ++s) {
-        m_payloadBytes -= at(s).bytes.size();
+    for (quint64 s = m_firstSeq; s < m_nextSeq - quint64(keep); ++s)
         m_violations.remove(s);
-    }
     m_firstSeq = m_nextSeq - quint64(keep);
     m_ring = std::move(ordered);
     m_ring.shrink_to_fit();
     m_head = 0;
     m_capacity = capacity;
+    releaseChunks();
 }
 
 void CaptureStore::clear()
@@ -154,14 +202,14 @@ void CaptureStore::clear()
     m_ring.shrink_to_fit();
     m_head = 0;
     m_firstSeq = m_nextSeq;
-    m_payloadBytes = 0;
     m_violations.clear();
+    m_chunks.clear();
+    m_chunkBytes = 0;
 }
 
 qint64 CaptureStore::approximateBytes() const
 {
-    // struct + QByteArray header/allocator overhead (~32 bytes) + payload
-    return qint64(m_ring.capacity()) * qint64(sizeof(CaptureRecord)) + qint64(m_ring.size()) * 32 + m_payloadBytes;
+    return qint64(m_ring.capacity()) * qint64(sizeof(CaptureRecord)) + m_chunkBytes;
 }
 
 quint64 CaptureStore::linkInvocation(quint16 conn, const Message &m, quint32 procedure, LinkKind *kind)
@@ -197,7 +245,6 @@ void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const Q
 {
     CaptureRecord r;
     r.timeUs = timeUs ? timeUs : nowUs();
-    r.bytes = bytes;
     r.connection = conn;
     r.type = quint8(m.code());
     r.serializer = quint8(serializer);
@@ -218,7 +265,7 @@ void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const Q
         r.uri = intern(m.uri());
         if (!in) {
             r.link = LinkKind::Exact;
-            CaptureRecord &rec = push(std::move(r));
+            CaptureRecord &rec = push(r, bytes);
             rec.linkSeq = rec.seq;
             m_calls.insert(k, rec.seq);
             bound(m_calls);
@@ -330,7 +377,7 @@ void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const Q
         r.uri = intern(m.uri());
         break;
     }
-    push(std::move(r));
+    push(r, bytes);
 }
 
 void CaptureStore::recordViolation(quint16 conn, const QString &reason, const QByteArray &bytes,
@@ -339,7 +386,7 @@ void CaptureStore::recordViolation(quint16 conn, const QString &reason, const QB
     const quint64 last = conn < m_lastSeq.size() ? m_lastSeq.at(conn) : 0;
     if (last && contains(last)) {
         const CaptureRecord &rec = at(last);
-        if (rec.direction == Direction::In && !bytes.isEmpty() && rec.bytes == bytes) {
+        if (rec.direction == Direction::In && !bytes.isEmpty() && rec.size == quint32(bytes.size()) && this->bytes(last) == bytes) {
             const_cast<CaptureRecord &>(rec).violation = true;
             m_violations.insert(last, reason);
             return;
@@ -347,7 +394,6 @@ void CaptureStore::recordViolation(quint16 conn, const QString &reason, const QB
     }
     CaptureRecord r;
     r.timeUs = timeUs ? timeUs : nowUs();
-    r.bytes = bytes;
     r.connection = conn;
     r.serializer = quint8(serializer);
     r.direction = Direction::In;
@@ -358,7 +404,7 @@ void CaptureStore::recordViolation(quint16 conn, const QString &reason, const QB
         if (v.ok() && v->isList() && !v->toList().isEmpty())
             r.type = quint8(qBound(qint64(0), qint64(v->toList().first().toInt64().value_or(0)), qint64(255)));
     }
-    const quint64 seq = push(std::move(r)).seq;
+    const quint64 seq = push(r, bytes).seq;
     m_violations.insert(seq, reason);
 }
 
@@ -394,7 +440,7 @@ Message CaptureStore::decode(quint64 seq, QString *error) const
             *error = tr("unknown serializer");
         return {};
     }
-    Result<wamp::Value> v = s->decode(r.bytes);
+    Result<wamp::Value> v = s->decode(bytes(seq));
     if (!v.ok()) {
         if (error)
             *error = v.errorString();

@@ -2,8 +2,9 @@
 #pragma once
 
 // The traffic capture: every WAMP message in and out of every connection, in a capped ring (default 1M
-// messages; the oldest are dropped first). Each record is compact — raw bytes (shared with the transport's
-// buffer) plus a few header fields; the full message is decoded only when shown.
+// messages; the oldest are dropped first). Each record is compact — a 56-byte struct with a few header fields;
+// the raw bytes go into 1 MiB chunks that are freed as the oldest records drop out (no per-message heap block);
+// the full message is decoded only when shown.
 //
 // Correlation, done as messages arrive (a few hash lookups):
 //  - exact, same connection: RESULT / ERROR(CALL) / CANCEL with the CALL's request ID;
@@ -22,6 +23,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <deque>
+#include <memory>
 #include <vector>
 
 namespace wb::capture {
@@ -41,7 +44,9 @@ struct CaptureRecord
     quint64 seq = 0;       ///< 1, 2, 3, ... unique in the store
     quint64 requestId = 0; ///< the message's request ID (0 if none)
     quint64 linkSeq = 0;   ///< seq of the CALL this message belongs to (its own seq for a CALL), 0: none
-    QByteArray bytes;      ///< raw, as sent or received
+    quint32 chunk = 0;     ///< where the raw bytes are: CaptureStore::bytes(seq)
+    quint32 offset = 0;
+    quint32 size = 0;      ///< raw size in bytes
     quint32 uri = 0;       ///< interned URI (topic/procedure/error/realm...); 0: none
     quint16 connection = 0;
     quint8 type = 0;       ///< WAMP message type code; 0: could not be decoded
@@ -89,6 +94,8 @@ public:
     bool contains(quint64 seq) const { return seq >= m_firstSeq && seq < m_nextSeq; }
     /// The record with \a seq; must be contains(seq).
     const CaptureRecord &at(quint64 seq) const;
+    /// The raw bytes of \a seq (a copy; empty if dropped).
+    QByteArray bytes(quint64 seq) const;
     QString uri(quint32 index) const { return index < quint32(m_uris.size()) ? m_uris.at(index) : QString(); }
     QString violationReason(quint64 seq) const { return m_violations.value(seq); }
 
@@ -102,7 +109,9 @@ public:
 
 private:
     quint32 intern(const QString &uri);
-    CaptureRecord &push(CaptureRecord r);
+    CaptureRecord &push(CaptureRecord r, const QByteArray &bytes);
+    void storeBytes(CaptureRecord &r, const QByteArray &bytes);
+    void releaseChunks();
     quint64 linkInvocation(quint16 conn, const wamp::Message &m, quint32 procedure, LinkKind *kind);
 
     static quint64 key(quint16 conn, quint64 id) { return (quint64(conn) << 54) ^ id; }
@@ -112,7 +121,16 @@ private:
     qsizetype m_head = 0; ///< physical index of the oldest record once the ring is full
     quint64 m_firstSeq = 1;
     quint64 m_nextSeq = 1;
-    qint64 m_payloadBytes = 0;
+    struct Chunk
+    {
+        quint32 id = 0;
+        quint32 capacity = 0;
+        quint32 used = 0;
+        std::unique_ptr<char[]> data;
+    };
+    std::deque<Chunk> m_chunks; ///< oldest first
+    quint32 m_nextChunkId = 1;
+    qint64 m_chunkBytes = 0;
 
     QStringList m_connections;
     QList<quint64> m_sessionIds;

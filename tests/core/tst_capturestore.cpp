@@ -81,6 +81,35 @@ private slots:
         QCOMPARE(s.firstSeq(), quint64(1002));
     }
 
+    void bytesLiveInChunksThatAreFreed()
+    {
+        CaptureStore s;
+        s.setCapacity(10);
+        const quint16 c = s.addConnection(QStringLiteral("a"));
+        const QString pad(1000, QLatin1Char('x'));
+        for (int i = 1; i <= 5000; ++i)
+            rec(s, c, Direction::In, Message::event(1, quint64(i), {}, {pad}));
+        // ~5 MB went through; only the chunks holding the last 10 records are kept (1 MiB each)
+        QVERIFY2(s.approximateBytes() <= 2 * 1024 * 1024 + 10 * qint64(sizeof(capture::CaptureRecord)),
+                 qPrintable(QString::number(s.approximateBytes())));
+        QCOMPARE(s.decode(5000).at(2).toUInt64().value_or(0), quint64(5000));
+        QCOMPARE(s.bytes(4991), codec::encodeMessage(json(), Message::event(1, 4991, {}, {pad})));
+        QVERIFY(s.bytes(4990).isEmpty()); // dropped
+        QCOMPARE(s.at(5000).size, quint32(s.bytes(5000).size()));
+
+        // a message larger than a chunk gets its own, freed once it drops out
+        const QString big(3 * 1024 * 1024, QLatin1Char('y'));
+        const quint64 bigSeq = rec(s, c, Direction::In, Message::event(1, 9999, {}, {big}));
+        QVERIFY(s.approximateBytes() > 3 * 1024 * 1024);
+        QCOMPARE(s.decode(bigSeq).at(4).toList().value(0).toString().size(), big.size());
+        for (int i = 0; i < 10; ++i)
+            rec(s, c, Direction::In, Message::event(1, 1, {}, {pad}));
+        QVERIFY(!s.contains(bigSeq));
+        QVERIFY(s.approximateBytes() <= 2 * 1024 * 1024 + 10 * qint64(sizeof(capture::CaptureRecord)));
+        s.clear();
+        QVERIFY(s.approximateBytes() <= 10 * qint64(sizeof(capture::CaptureRecord)));
+    }
+
     void callCorrelationAcrossConnections()
     {
         CaptureStore s;

@@ -4,6 +4,8 @@
 
 #include "cli.h"
 
+#include "auth/cryptosign.h"
+#include "auth/scram.h"
 #include "codec/serializer.h"
 #include "router/router.h"
 #include "session/metaclient.h"
@@ -129,6 +131,8 @@ const char *kUsage =
     "  meta       List sessions, subscriptions or registrations (WAMP meta API)\n"
     "  sessions   Same as 'meta sessions'\n"
     "  kill       Kill a session (wamp.session.kill)\n"
+    "  keygen     Create an Ed25519 key pair for WAMP-cryptosign\n"
+    "  scram-hash Derive stored WAMP-SCRAM credentials (a router config users entry) from a password\n"
     "\n"
     "Run 'wampscope-cli <command> --help' for the options of a command.\n"
     "\n"
@@ -254,10 +258,12 @@ void addClientOptions(QCommandLineParser &p)
     p.addOption({s("url"), s("Router URL: ws://host:port/path, rs://host:port, unix:///path (default ws://127.0.0.1:8080/ws)."), s("URL"), s("ws://127.0.0.1:8080/ws")});
     p.addOption({s("realm"), s("Realm to join (default realm1)."), s("REALM"), s("realm1")});
     p.addOption({s("serializer"), s("json, msgpack or cbor (default json)."), s("NAME"), s("json")});
-    p.addOption({s("authmethod"), s("anonymous, ticket or wampcra (default anonymous)."), s("METHOD"), s("anonymous")});
-    p.addOption({s("authid"), s("Authentication ID (user name)."), s("ID")});
+    p.addOption({s("authmethod"), s("anonymous, ticket, wampcra, cryptosign or scram (default anonymous)."), s("METHOD"), s("anonymous")});
+    p.addOption({s("authid"), s("Authentication ID (user name); optional for cryptosign."), s("ID")});
     p.addOption({s("authrole"), s("Requested role (the router may ignore it)."), s("ROLE")});
-    p.addOption({s("secret"), s("Ticket or WAMP-CRA secret. Prefer the WAMPSCOPE_SECRET environment variable: it stays out of shell history."), s("SECRET")});
+    p.addOption({s("secret"), s("Ticket, WAMP-CRA secret or SCRAM password. Prefer the WAMPSCOPE_SECRET environment variable: it stays out of shell history."), s("SECRET")});
+    p.addOption({s("private-key"), s("cryptosign: Ed25519 private key (32-byte seed, 64 hex). WAMPSCOPE_SECRET may hold it instead."), s("HEX")});
+    p.addOption({s("private-key-file"), s("cryptosign: private key file (from 'wampscope-cli keygen --output'; mode 0600)."), s("PATH")});
     p.addOption({s("option"), s("Extra request option KEY=VALUE (VALUE parsed as JSON when valid). Repeatable."), s("KEY=VALUE")});
     p.addOption({s("max-message-size"), s("Largest message accepted from the router, in bytes (default 16 MiB)."), s("BYTES")});
     p.addOption({s("connect-timeout"), s("Seconds to wait for the connection and session (default 10)."), s("SECONDS"), s("10")});
@@ -275,6 +281,62 @@ bool parseKeyValues(const QStringList &items, Dict &into, const QString &flag)
         into.insert(kv.left(eq), parseArg(kv.mid(eq + 1)));
     }
     return true;
+}
+
+/// --authmethod and its credentials (--authid, --secret / WAMPSCOPE_SECRET, --private-key[-file]).
+int parseClientAuth(const QCommandLineParser &p, session::ClientAuth &a)
+{
+    static const QStringList methods = {s("anonymous"), s("ticket"), s("wampcra"), s("cryptosign"), s("scram")};
+    a.method = p.value(s("authmethod"));
+    if (!methods.contains(a.method)) {
+        err(s("--authmethod must be anonymous, ticket, wampcra, cryptosign or scram, got '%1'").arg(a.method));
+        return ExitUsage;
+    }
+    a.authid = p.value(s("authid"));
+    a.authrole = p.value(s("authrole"));
+    if ((p.isSet(s("private-key")) || p.isSet(s("private-key-file"))) && a.method != u"cryptosign") {
+        err(s("--private-key and --private-key-file need --authmethod cryptosign"));
+        return ExitUsage;
+    }
+    if (a.method == u"cryptosign") {
+        if (p.isSet(s("private-key")) && p.isSet(s("private-key-file"))) {
+            err(s("give either --private-key or --private-key-file, not both"));
+            return ExitUsage;
+        }
+        if (p.isSet(s("private-key-file"))) {
+            const auto seed = auth::readPrivateKeyFile(p.value(s("private-key-file")));
+            if (!seed) {
+                err(seed.errorString());
+                return ExitUsage;
+            }
+            a.privateKey = *seed;
+            return ExitOk;
+        }
+        const QString hex = p.isSet(s("private-key")) ? p.value(s("private-key")) : qEnvironmentVariable("WAMPSCOPE_SECRET");
+        if (hex.isEmpty()) {
+            err(s("--authmethod cryptosign needs --private-key, --private-key-file or WAMPSCOPE_SECRET (64 hex)"));
+            return ExitUsage;
+        }
+        const auto seed = auth::decodeHex(hex.trimmed(), auth::kEd25519SeedBytes, s("the private key"));
+        if (!seed) {
+            err(seed.errorString());
+            return ExitUsage;
+        }
+        a.privateKey = *seed;
+        return ExitOk;
+    }
+    a.secret = p.isSet(s("secret")) ? p.value(s("secret")) : qEnvironmentVariable("WAMPSCOPE_SECRET");
+    if (a.method != u"anonymous") {
+        if (a.authid.isEmpty()) {
+            err(s("--authmethod %1 needs --authid").arg(a.method));
+            return ExitUsage;
+        }
+        if (a.secret.isEmpty()) {
+            err(s("--authmethod %1 needs --secret or WAMPSCOPE_SECRET").arg(a.method));
+            return ExitUsage;
+        }
+    }
+    return ExitOk;
 }
 
 /// Parse the options every client command shares. Returns ExitOk or an exit code.
@@ -307,24 +369,8 @@ int parseClientCommon(QCommandLineParser &p, ClientCommon &c)
         err(s("invalid realm: ") + uriProblem(c.session.realm));
         return ExitUsage;
     }
-    c.session.auth.method = p.value(s("authmethod"));
-    if (c.session.auth.method != u"anonymous" && c.session.auth.method != u"ticket" && c.session.auth.method != u"wampcra") {
-        err(s("--authmethod must be anonymous, ticket or wampcra, got '%1'").arg(c.session.auth.method));
-        return ExitUsage;
-    }
-    c.session.auth.authid = p.value(s("authid"));
-    c.session.auth.authrole = p.value(s("authrole"));
-    c.session.auth.secret = p.isSet(s("secret")) ? p.value(s("secret")) : qEnvironmentVariable("WAMPSCOPE_SECRET");
-    if (c.session.auth.method != u"anonymous") {
-        if (c.session.auth.authid.isEmpty()) {
-            err(s("--authmethod %1 needs --authid").arg(c.session.auth.method));
-            return ExitUsage;
-        }
-        if (c.session.auth.secret.isEmpty()) {
-            err(s("--authmethod %1 needs --secret or WAMPSCOPE_SECRET").arg(c.session.auth.method));
-            return ExitUsage;
-        }
-    }
+    if (const int rc = parseClientAuth(p, c.session.auth); rc != ExitOk)
+        return rc;
     if (!parseKeyValues(p.values(s("option")), c.options, s("--option")))
         return ExitUsage;
     c.verbose = p.isSet(s("verbose"));
@@ -865,6 +911,122 @@ int runKill(const QStringList &arguments)
     });
 }
 
+// ------------------------------------------------------------------------------------------------
+// keygen, scram-hash: credentials for the router config, no connection
+
+int runKeygen(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(s("Create a new Ed25519 key pair for WAMP-cryptosign and print it as one JSON line:\n"
+                                  "  {\"private_key\": <64 hex seed>, \"public_key\": <64 hex>}\n"
+                                  "With --output the private key goes only into FILE (mode 0600; never overwritten) and the\n"
+                                  "line is {\"public_key\": ..., \"private_key_file\": FILE}. Put the public key into the router\n"
+                                  "config (users[].authorized_keys); connect with --private-key-file FILE."));
+    p.addHelpOption();
+    p.addPositionalArgument(s("keygen"), s("The command."));
+    p.addOption({{s("o"), s("output")}, s("Write the private key file here (tagged format, see README)."), s("FILE")});
+    if (auto rc = parseOrHelp(p, arguments))
+        return *rc;
+    if (p.positionalArguments().size() != 1) {
+        err(s("keygen takes no arguments"));
+        return ExitUsage;
+    }
+    const auth::Ed25519KeyPair key = auth::generateEd25519KeyPair();
+    const QString pub = QString::fromLatin1(key.publicKey.toHex());
+    if (p.isSet(s("output"))) {
+        const Status written = auth::writePrivateKeyFile(p.value(s("output")), key);
+        if (!written) {
+            err(written.errorString());
+            return ExitUsage;
+        }
+        out(jsonLine(Dict{{s("public_key"), pub}, {s("private_key_file"), p.value(s("output"))}}));
+        return ExitOk;
+    }
+    out(jsonLine(Dict{{s("private_key"), QString::fromLatin1(key.seed.toHex())}, {s("public_key"), pub}}));
+    return ExitOk;
+}
+
+int runScramHash(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(s("Derive WAMP-SCRAM credentials from a password and print the router config users entry\n"
+                                  "as one JSON line (salt, stored_key, server_key: the password itself is not in it).\n"
+                                  "The password comes from PASSWORD, else WAMPSCOPE_SECRET, else one line of stdin."));
+    p.addHelpOption();
+    p.addPositionalArgument(s("scram-hash"), s("The command."));
+    p.addPositionalArgument(s("PASSWORD"), s("The password (prefer WAMPSCOPE_SECRET or stdin)."), s("[PASSWORD]"));
+    p.addOption({s("kdf"), s("argon2id-13 (alias argon2id; default) or pbkdf2."), s("KDF"), s("argon2id-13")});
+    p.addOption({s("iterations"), s("KDF cost: argon2id passes (default 2) or pbkdf2 rounds (default 100000)."), s("N")});
+    p.addOption({s("memory"), s("argon2id memory in KiB (default 65536)."), s("KIB")});
+    p.addOption({s("salt"), s("Salt, base64 (default: 16 random bytes)."), s("BASE64")});
+    p.addOption({s("authid"), s("Put this authid into the entry."), s("ID")});
+    p.addOption({s("authrole"), s("Put this authrole into the entry."), s("ROLE")});
+    if (auto rc = parseOrHelp(p, arguments))
+        return *rc;
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() > 2) {
+        err(s("scram-hash takes at most one PASSWORD"));
+        return ExitUsage;
+    }
+    QString kdf = p.value(s("kdf"));
+    if (kdf == u"argon2id")
+        kdf = auth::kScramKdfArgon2id;
+    if (kdf != auth::kScramKdfArgon2id && kdf != auth::kScramKdfPbkdf2) {
+        err(s("--kdf must be argon2id-13 or pbkdf2, got '%1'").arg(kdf));
+        return ExitUsage;
+    }
+    auth::ScramParams params = auth::defaultScramParams(kdf);
+    for (const auto &[name, field] : {std::pair{s("iterations"), &params.iterations}, std::pair{s("memory"), &params.memory}}) {
+        if (!p.isSet(name))
+            continue;
+        bool ok = false;
+        *field = p.value(name).toInt(&ok);
+        if (!ok || *field <= 0) {
+            err(s("--%1 must be a positive number").arg(name));
+            return ExitUsage;
+        }
+    }
+    if (p.isSet(s("memory")) && kdf != auth::kScramKdfArgon2id) {
+        err(s("--memory is only used with --kdf argon2id-13"));
+        return ExitUsage;
+    }
+    if (p.isSet(s("salt")))
+        params.salt = p.value(s("salt"));
+    const Status valid = auth::checkScramParams(params);
+    if (!valid) {
+        err(valid.errorString());
+        return ExitUsage;
+    }
+    QString password = pos.size() == 2 ? pos.at(1) : qEnvironmentVariable("WAMPSCOPE_SECRET");
+    if (pos.size() < 2 && password.isEmpty()) {
+        QTextStream in(stdin);
+        password = in.readLine();
+    }
+    if (password.isEmpty()) {
+        err(s("scram-hash needs a password: PASSWORD, WAMPSCOPE_SECRET or a line on stdin"));
+        return ExitUsage;
+    }
+    const auto keys = auth::scramDeriveKeys(password, params);
+    if (!keys) {
+        err(keys.errorString());
+        return ExitUsage;
+    }
+    Dict entry{{s("authmethod"), s("scram")},
+               {s("kdf"), params.kdf},
+               {s("salt"), params.salt},
+               {s("iterations"), qint64(params.iterations)},
+               {s("stored_key"), QString::fromLatin1(keys->storedKey.toHex())},
+               {s("server_key"), QString::fromLatin1(keys->serverKey.toHex())}};
+    if (kdf == auth::kScramKdfArgon2id)
+        entry.insert(s("memory"), qint64(params.memory));
+    if (p.isSet(s("authid")))
+        entry.insert(s("authid"), p.value(s("authid")));
+    if (p.isSet(s("authrole")))
+        entry.insert(s("authrole"), p.value(s("authrole")));
+    out(jsonLine(entry));
+    return ExitOk;
+}
+
 } // namespace
 
 int run(QCoreApplication &app)
@@ -893,6 +1055,10 @@ int run(QCoreApplication &app)
         return runMeta(args);
     if (command == u"kill")
         return runKill(args);
+    if (command == u"keygen")
+        return runKeygen(args);
+    if (command == u"scram-hash")
+        return runScramHash(args);
     err(s("wampscope-cli: unknown command '%1'\n").arg(command) + QString::fromUtf8(kUsage));
     return ExitUsage;
 }

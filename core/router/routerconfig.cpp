@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "routerconfig.h"
 
+#include "auth/cryptosign.h"
+#include "auth/scram.h"
 #include "wamp/uri.h"
 
 #include <QFile>
@@ -8,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QHash>
 #include <QSet>
 
 #include <cmath>
@@ -143,6 +146,8 @@ public:
     }
 
     bool has(const char *key) const { return m_obj.contains(QString::fromLatin1(key)); }
+    void failWith(const QString &message) { fail(message); }
+    const QString &path() const { return m_path; }
     const std::optional<Error> &error() const { return m_error; }
 
 private:
@@ -156,6 +161,73 @@ private:
     QString m_path;
     std::optional<Error> m_error;
 };
+
+/// Per-method checks of which keys a user entry may have, and SCRAM defaults / key derivation at load (so the
+/// router never keeps a plaintext SCRAM password around).
+void readUserMethodKeys(ObjectReader &r, UserConfig &u)
+{
+    struct OnlyFor { const char *key; QStringList methods; };
+    const OnlyFor only[] = {
+        {"secret", {QStringLiteral("ticket"), QStringLiteral("wampcra"), QStringLiteral("scram")}},
+        {"salt", {QStringLiteral("wampcra"), QStringLiteral("scram")}},
+        {"iterations", {QStringLiteral("wampcra"), QStringLiteral("scram")}},
+        {"keylen", {QStringLiteral("wampcra")}},
+        {"authorized_keys", {QStringLiteral("cryptosign")}},
+        {"kdf", {QStringLiteral("scram")}},
+        {"memory", {QStringLiteral("scram")}},
+        {"stored_key", {QStringLiteral("scram")}},
+        {"server_key", {QStringLiteral("scram")}},
+    };
+    static const QStringList known = {QStringLiteral("ticket"), QStringLiteral("wampcra"), QStringLiteral("cryptosign"),
+                                      QStringLiteral("scram")};
+    if (!known.contains(u.authmethod))
+        return; // validate() names the allowed methods
+    for (const OnlyFor &o : only) {
+        if (r.has(o.key) && !o.methods.contains(u.authmethod))
+            return r.failWith(QStringLiteral("%1 is only used with authmethod %2")
+                                  .arg(r.field(QString::fromLatin1(o.key)),
+                                       o.methods.size() == 1 ? o.methods.first()
+                                                             : o.methods.mid(0, o.methods.size() - 1).join(QStringLiteral(", "))
+                                                                   + QStringLiteral(" or ") + o.methods.last()));
+    }
+    for (QString &k : u.authorizedKeys)
+        k = k.toLower();
+    if (u.authmethod != u"scram")
+        return;
+    if (u.kdf.isEmpty())
+        u.kdf = auth::kScramKdfArgon2id;
+    if (u.kdf != auth::kScramKdfArgon2id && u.kdf != auth::kScramKdfPbkdf2)
+        return r.failWith(QStringLiteral("%1 must be %2 or %3, got \"%4\"")
+                              .arg(r.field(QStringLiteral("kdf")), auth::kScramKdfArgon2id, auth::kScramKdfPbkdf2, u.kdf));
+    const auth::ScramParams defaults = auth::defaultScramParams(u.kdf);
+    if (!r.has("iterations"))
+        u.iterations = defaults.iterations;
+    if (!r.has("memory"))
+        u.memory = defaults.memory;
+    const bool stored = r.has("stored_key") || r.has("server_key");
+    if (stored && r.has("secret"))
+        return r.failWith(QStringLiteral("%1: give either secret (a password) or stored_key + server_key, not both")
+                              .arg(r.path()));
+    if (stored) {
+        if (!r.has("salt"))
+            return r.failWith(QStringLiteral("%1 is missing (stored SCRAM credentials need their salt)").arg(r.field(QStringLiteral("salt"))));
+        return; // validate() checks the formats
+    }
+    if (u.secret.isEmpty())
+        return; // validate() reports it
+    if (!r.has("salt"))
+        u.salt = defaults.salt;
+    auth::ScramParams p{u.kdf, u.salt, u.iterations, u.memory};
+    const Status ok = auth::checkScramParams(p);
+    if (!ok)
+        return r.failWith(QStringLiteral("%1: %2").arg(r.path(), ok.errorString()));
+    const auto keys = auth::scramDeriveKeys(u.secret, p);
+    if (!keys)
+        return r.failWith(QStringLiteral("%1: %2").arg(r.path(), keys.errorString()));
+    u.storedKey = QString::fromLatin1(keys->storedKey.toHex());
+    u.serverKey = QString::fromLatin1(keys->serverKey.toHex());
+    u.secret.clear();
+}
 
 } // namespace
 
@@ -222,7 +294,8 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
     }
     top.readBool("auto_create_realms", c.autoCreateRealms);
     top.readObjectList("users", [&c](ObjectReader &r) {
-        if (!r.checkKeys({"authid", "authrole", "authmethod", "secret", "salt", "iterations", "keylen", "realms"}))
+        if (!r.checkKeys({"authid", "authrole", "authmethod", "secret", "salt", "iterations", "keylen", "realms",
+                          "authorized_keys", "kdf", "memory", "stored_key", "server_key"}))
             return;
         UserConfig u;
         r.readString("authid", u.authid);
@@ -233,6 +306,13 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
         r.readInt("iterations", u.iterations, 1, 10000000);
         r.readInt("keylen", u.keylen, 1, 1024);
         r.readStringList("realms", u.realms);
+        r.readStringList("authorized_keys", u.authorizedKeys);
+        r.readString("kdf", u.kdf);
+        r.readInt("memory", u.memory, 0, 4 * 1024 * 1024);
+        r.readString("stored_key", u.storedKey);
+        r.readString("server_key", u.serverKey);
+        if (!r.error())
+            readUserMethodKeys(r, u);
         c.users.append(u);
     });
     top.readInt("max_outbound_queue_bytes", c.maxOutboundQueueBytes, 1024, std::numeric_limits<qint64>::max() / 2);
@@ -300,19 +380,55 @@ Status RouterConfig::validate() const
             return configError(QStringLiteral("realms[%1].max_retained must not be negative").arg(i));
     }
     QSet<QString> principals;
+    QHash<QString, QString> keyOwners; // cryptosign public key -> authid
     for (qsizetype i = 0; i < users.size(); ++i) {
         const UserConfig &u = users.at(i);
         const QString p = QStringLiteral("users[%1]").arg(i);
         if (u.authid.isEmpty())
             return configError(p + QStringLiteral(".authid is missing or empty"));
-        if (u.authmethod != u"ticket" && u.authmethod != u"wampcra")
-            return configError(p + QStringLiteral(".authmethod must be ticket or wampcra"));
-        if (u.secret.isEmpty())
+        static const QStringList methods = {QStringLiteral("ticket"), QStringLiteral("wampcra"),
+                                            QStringLiteral("cryptosign"), QStringLiteral("scram")};
+        if (!methods.contains(u.authmethod))
+            return configError(p + QStringLiteral(".authmethod must be ticket, wampcra, cryptosign or scram, got \"%1\"").arg(u.authmethod));
+        if (u.authmethod == u"cryptosign") {
+            if (u.authorizedKeys.isEmpty())
+                return configError(p + QStringLiteral(".authorized_keys must list at least one Ed25519 public key (64 hex)"));
+            for (qsizetype j = 0; j < u.authorizedKeys.size(); ++j) {
+                const auto key = auth::decodeHex(u.authorizedKeys.at(j), auth::kEd25519PublicKeyBytes,
+                                                 QStringLiteral("%1.authorized_keys[%2]").arg(p).arg(j));
+                if (!key)
+                    return configError(key.errorString());
+                const QString owner = keyOwners.value(u.authorizedKeys.at(j).toLower());
+                if (!owner.isEmpty() && owner != u.authid)
+                    return configError(QStringLiteral("%1.authorized_keys[%2] is also a key of \"%3\": a key must identify one user")
+                                           .arg(p).arg(j).arg(owner));
+                keyOwners.insert(u.authorizedKeys.at(j).toLower(), u.authid);
+            }
+            if (!u.secret.isEmpty())
+                return configError(p + QStringLiteral(".secret is not used with cryptosign (give authorized_keys)"));
+        } else if (u.authmethod == u"scram") {
+            if (u.storedKey.isEmpty() && u.secret.isEmpty())
+                return configError(p + QStringLiteral(": scram needs secret (a password) or salt + stored_key + server_key"));
+            const Status params = auth::checkScramParams({u.kdf, u.salt.isEmpty() && !u.secret.isEmpty()
+                                                                     ? auth::defaultScramParams(u.kdf).salt : u.salt,
+                                                          u.iterations, u.memory});
+            if (!params)
+                return configError(p + QStringLiteral(": ") + params.errorString());
+            if (!u.storedKey.isEmpty() || !u.serverKey.isEmpty()) {
+                for (const auto &[name, value] : {std::pair{QStringLiteral("stored_key"), u.storedKey},
+                                                  std::pair{QStringLiteral("server_key"), u.serverKey}}) {
+                    const auto key = auth::decodeHex(value, 32, QStringLiteral("%1.%2").arg(p, name));
+                    if (!key)
+                        return configError(key.errorString());
+                }
+            }
+        } else if (u.secret.isEmpty()) {
             return configError(p + QStringLiteral(".secret is missing or empty"));
+        }
         if (u.authrole.isEmpty())
             return configError(p + QStringLiteral(".authrole must not be empty"));
-        if (!u.salt.isEmpty() && u.authmethod != u"wampcra")
-            return configError(p + QStringLiteral(".salt is only used with authmethod wampcra"));
+        if (!u.salt.isEmpty() && u.authmethod != u"wampcra" && u.authmethod != u"scram")
+            return configError(p + QStringLiteral(".salt is only used with authmethod wampcra or scram"));
         if (u.iterations < 1)
             return configError(p + QStringLiteral(".iterations must be at least 1"));
         if (u.keylen < 1 || u.keylen > 1024)

@@ -24,11 +24,18 @@
 //                                                      // topic; the oldest topic is dropped beyond this (0 = off)
 //     ],
 //     "auto_create_realms": false,                     // true: a HELLO for an unknown realm creates it (anonymous allowed)
-//     "users": [                                       // static principals for ticket / WAMP-CRA authentication
+//     "users": [                                       // static principals (ticket, wampcra, cryptosign, scram)
 //       {"authid": "alice", "authmethod": "ticket", "secret": "s3cret", "authrole": "user"},
 //       {"authid": "peter", "authmethod": "wampcra", "secret": "secret123",
 //        "salt": "salt123", "iterations": 1000, "keylen": 32,   // optional: salted WAMP-CRA (PBKDF2)
-//        "realms": ["realm1"]}                         // optional: realms this user may join (default: any)
+//        "realms": ["realm1"]},                        // optional: realms this user may join (default: any)
+//       {"authid": "device7", "authmethod": "cryptosign", // Ed25519 public keys (64 hex) this user may log in with;
+//        "authorized_keys": ["1adfc8bf...116d"]},      // HELLO without authid: the user holding the key
+//       {"authid": "carol", "authmethod": "scram", "secret": "pw",    // plain password: keys derived at load
+//        "kdf": "argon2id-13", "iterations": 2, "memory": 65536},   // optional cost (defaults per kdf) and "salt"
+//       {"authid": "dave", "authmethod": "scram", "kdf": "pbkdf2",    // stored credentials (wampscope-cli scram-hash):
+//        "salt": "<base64>", "iterations": 100000,                   // salt as sent to clients (base64),
+//        "stored_key": "<64 hex>", "server_key": "<64 hex>"}         // StoredKey and ServerKey
 //     ],
 //     "max_outbound_queue_bytes": 67108864,            // per session: a client that stops reading is dropped
 //     "auth_timeout_ms": 10000                         // HELLO..WELCOME must complete within this time
@@ -46,17 +53,22 @@
 
 namespace wb::router {
 
-/// A static principal for ticket or WAMP-CRA authentication.
+/// A static principal for ticket, WAMP-CRA, cryptosign or SCRAM authentication.
 struct UserConfig
 {
     QString authid;
     QString authrole = QStringLiteral("user");
-    QString authmethod; ///< "ticket" | "wampcra"
-    QString secret;     ///< the ticket, or the WAMP-CRA secret
-    QString salt;       ///< WAMP-CRA only: non-empty means a salted secret (PBKDF2 key derivation)
-    int iterations = 1000;
+    QString authmethod; ///< "ticket" | "wampcra" | "cryptosign" | "scram"
+    QString secret;     ///< the ticket, the WAMP-CRA secret, or a SCRAM password (replaced by keys at load)
+    QString salt;       ///< WAMP-CRA: non-empty means a salted secret (PBKDF2); SCRAM: base64 salt
+    int iterations = 1000; ///< WAMP-CRA and SCRAM (SCRAM default depends on kdf when absent from the file)
     int keylen = 32;
     QStringList realms; ///< empty = any realm
+    QStringList authorizedKeys; ///< cryptosign: Ed25519 public keys, 64 lowercase hex each
+    QString kdf;        ///< SCRAM: "argon2id-13" | "pbkdf2"
+    int memory = 0;     ///< SCRAM argon2id-13: KiB
+    QString storedKey;  ///< SCRAM: StoredKey, 64 hex (empty: derived from secret)
+    QString serverKey;  ///< SCRAM: ServerKey, 64 hex
 };
 
 /// A subscription whose events the broker keeps (wamp-notes §12.7).
@@ -96,7 +108,7 @@ struct RouterConfig
     /// ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081, realm "realm1" with anonymous access.
     static RouterConfig defaults();
     /// Parse the JSON format documented at the top of this file. Errors read like
-    /// "config: users[2].authmethod must be ticket or wampcra".
+    /// "config: users[2].authmethod must be ticket, wampcra, cryptosign or scram".
     static Result<RouterConfig> fromJson(const QByteArray &json);
     static Result<RouterConfig> fromFile(const QString &path);
     /// Semantic checks shared by fromJson() and Router::start() (URIs, schemes, duplicates, ranges).

@@ -242,6 +242,12 @@ void RouterSession::handleHello(const Message &m)
             return protocolViolation(QStringLiteral("HELLO.Details.authid must be a string, got %1").arg(authid.kindName()));
         hello.authid = authid.toString();
     }
+    if (details.contains(QStringLiteral("authextra"))) {
+        const Value authextra = details.value(QStringLiteral("authextra"));
+        if (!authextra.isDict())
+            return protocolViolation(QStringLiteral("HELLO.Details.authextra must be a dict, got %1").arg(authextra.kindName()));
+        hello.authextra = authextra.toDict();
+    }
     m_roles = details.value(QStringLiteral("roles")).toDict();
 
     Realm *realm = m_router.realmFor(realmName);
@@ -295,7 +301,7 @@ void RouterSession::establish(const auth::AuthStep &step)
     m_attached = true;
     m_joined = true;
 
-    const Dict details{
+    Dict details{
         {QStringLiteral("realm"), m_info.realm},
         {QStringLiteral("authid"), m_info.authid},
         {QStringLiteral("authrole"), m_info.authrole},
@@ -306,6 +312,8 @@ void RouterSession::establish(const auth::AuthStep &step)
          Dict{{QStringLiteral("broker"), Dict{{QStringLiteral("features"), Broker::features()}}},
               {QStringLiteral("dealer"), Dict{{QStringLiteral("features"), Dealer::features()}}}}},
     };
+    if (!step.authextra.isEmpty())
+        details.insert(QStringLiteral("authextra"), step.authextra);
     send(Message::welcome(m_info.id, details));
     m_router.sessionEstablished(this);
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "session.h"
 
+#include "auth/cryptosign.h"
+#include "auth/scram.h"
 #include "auth/wampcra.h"
 #include "codec/messagecodec.h"
 
 #include <QLoggingCategory>
+
+#include <climits>
 
 Q_LOGGING_CATEGORY(lcSession, "wb.session")
 
@@ -125,6 +129,16 @@ void Session::sendHello()
         details.insert(str("authid"), a.authid);
     if (!a.authrole.isEmpty())
         details.insert(str("authrole"), a.authrole);
+    m_scramClientNonce.clear();
+    m_scramAuthMessage.clear();
+    m_scramSaltedPassword.clear();
+    if (method == u"cryptosign") {
+        const auth::Ed25519KeyPair key = auth::ed25519KeyPairFromSeed(a.privateKey);
+        details.insert(str("authextra"), Dict{{str("pubkey"), QString::fromLatin1(key.publicKey.toHex())}});
+    } else if (method == u"scram") {
+        m_scramClientNonce = auth::scramNonce();
+        details.insert(str("authextra"), Dict{{str("nonce"), m_scramClientNonce}});
+    }
     setState(State::Establishing);
     send(Message::hello(m_options.realm, details));
 }
@@ -242,6 +256,16 @@ void Session::handle(const Message &m)
 {
     switch (m.type()) {
     case MessageType::Welcome:
+        if (m_options.auth.method == u"scram") {
+            const QString problem = scramWelcomeProblem(m.dict());
+            m_scramSaltedPassword.clear();
+            if (!problem.isEmpty()) {
+                // The session is open on the router's side: leave it, and report the failed mutual authentication.
+                send(Message::goodbye(Dict{{str("message"), problem}}, uris::authenticationFailed));
+                finish(uris::authenticationFailed, problem);
+                return;
+            }
+        }
         m_sessionId = m.at(1).toUInt64().value_or(0);
         m_welcomeDetails = m.dict();
         setState(State::Established);
@@ -396,17 +420,19 @@ void Session::handle(const Message &m)
     }
 }
 
+void Session::failAuthentication(const QString &reason)
+{
+    send(Message::abort(Dict{{str("message"), reason}}, uris::authenticationFailed));
+    finish(uris::authenticationFailed, reason);
+}
+
 void Session::handleChallenge(const Message &m)
 {
     const QString method = m.at(1).toString();
     const Dict extra = m.dict();
     const ClientAuth &a = m_options.auth;
-    if (method != a.method) {
-        const QString reason = QStringLiteral("router challenged with %1, but only %2 was offered").arg(method, a.method);
-        send(Message::abort(Dict{{str("message"), reason}}, uris::authenticationFailed));
-        finish(uris::authenticationFailed, reason);
-        return;
-    }
+    if (method != a.method)
+        return failAuthentication(QStringLiteral("router challenged with %1, but only %2 was offered").arg(method, a.method));
     setState(State::Authenticating);
     if (method == u"ticket") {
         send(Message::authenticate(a.secret, {}));
@@ -419,11 +445,53 @@ void Session::handleChallenge(const Message &m)
                                      int(extra.value(str("keylen")).toInt64().value_or(32)));
         }
         send(Message::authenticate(auth::craSign(key, challenge), {}));
+    } else if (method == u"cryptosign") {
+        const Value binding = extra.value(str("channel_binding"));
+        if (!binding.isNull())
+            return failAuthentication(QStringLiteral("router asked for cryptosign channel binding %1, which was not requested")
+                                          .arg(binding.toDebugString()));
+        const auto challenge = auth::decodeHex(extra.value(str("challenge")).toString(), auth::kCryptosignChallengeBytes,
+                                               str("CHALLENGE.Extra.challenge"));
+        if (!challenge)
+            return failAuthentication(challenge.errorString());
+        const QString signature = auth::cryptosignSign(a.privateKey, *challenge);
+        if (signature.isEmpty())
+            return failAuthentication(QStringLiteral("cryptosign needs a 32-byte private key"));
+        send(Message::authenticate(signature, {}));
+    } else if (method == u"scram") {
+        const QString nonce = extra.value(str("nonce")).toString();
+        if (m_scramClientNonce.isEmpty() || !nonce.startsWith(m_scramClientNonce) || nonce.size() <= m_scramClientNonce.size())
+            return failAuthentication(QStringLiteral("SCRAM CHALLENGE nonce does not extend the client nonce"));
+        auth::ScramParams p;
+        p.kdf = extra.value(str("kdf")).toString();
+        p.salt = extra.value(str("salt")).toString();
+        p.iterations = int(qBound(qint64(0), extra.value(str("iterations")).toInt64().value_or(0), qint64(INT_MAX)));
+        p.memory = int(qBound(qint64(0), extra.value(str("memory")).toInt64().value_or(0), qint64(INT_MAX)));
+        const auto salted = auth::scramSaltedPassword(a.secret, p);
+        if (!salted)
+            return failAuthentication(QStringLiteral("SCRAM CHALLENGE unusable: %1").arg(salted.errorString()));
+        m_scramSaltedPassword = *salted;
+        m_scramAuthMessage = auth::scramAuthMessage(a.authid, m_scramClientNonce, nonce, p);
+        const QByteArray proof = auth::scramClientProof(m_scramSaltedPassword, m_scramAuthMessage);
+        send(Message::authenticate(QString::fromLatin1(proof.toBase64()), Dict{{str("nonce"), nonce}}));
     } else {
-        const QString reason = QStringLiteral("authentication method %1 is not supported by this client").arg(method);
-        send(Message::abort(Dict{{str("message"), reason}}, uris::authenticationFailed));
-        finish(uris::authenticationFailed, reason);
+        failAuthentication(QStringLiteral("authentication method %1 is not supported by this client").arg(method));
     }
+}
+
+QString Session::scramWelcomeProblem(const Dict &welcomeDetails) const
+{
+    if (m_scramAuthMessage.isEmpty() || m_scramSaltedPassword.isEmpty())
+        return QStringLiteral("WELCOME for SCRAM without a completed challenge");
+    const QString got = welcomeDetails.value(str("authextra")).toDict().value(str("scram_server_signature")).toString();
+    if (got.isEmpty())
+        return QStringLiteral("WELCOME lacks authextra.scram_server_signature: the router did not prove it knows the "
+                              "credentials");
+    const auth::ScramKeys keys = auth::scramKeys(m_scramSaltedPassword);
+    const QString expected = QString::fromLatin1(auth::scramServerSignature(keys.serverKey, m_scramAuthMessage).toBase64());
+    if (!auth::constantTimeEquals(expected.toLatin1(), got.toLatin1()))
+        return QStringLiteral("the router's SCRAM server signature does not verify: it does not hold this user's keys");
+    return {};
 }
 
 void Session::handleError(const Message &m)

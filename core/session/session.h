@@ -36,10 +36,11 @@ inline const QString kRequestTimeout = QStringLiteral("wampscope.error.request_t
 
 struct ClientAuth
 {
-    QString method = QStringLiteral("anonymous"); ///< anonymous | ticket | wampcra
-    QString authid;
+    QString method = QStringLiteral("anonymous"); ///< anonymous | ticket | wampcra | cryptosign | scram
+    QString authid;   ///< required for ticket, wampcra, scram; optional for cryptosign
     QString authrole;
-    QString secret; ///< ticket or WAMP-CRA secret; never logged
+    QString secret;   ///< ticket, WAMP-CRA secret or SCRAM password; never logged
+    QByteArray privateKey; ///< cryptosign: the 32-byte Ed25519 seed; never logged
 };
 
 struct SessionOptions
@@ -182,6 +183,9 @@ private:
     void onBytes(const QByteArray &bytes);
     void handle(const wamp::Message &m);
     void handleChallenge(const wamp::Message &m);
+    void failAuthentication(const QString &reason);
+    /// SCRAM: the router must prove it knows the ServerKey (WELCOME.authextra.scram_server_signature).
+    QString scramWelcomeProblem(const wamp::Dict &welcomeDetails) const;
     void handleError(const wamp::Message &m);
     void violation(const QString &reason, const QByteArray &bytes = {});
     void finish(const QString &reason, const QString &message);
@@ -193,6 +197,10 @@ private:
     State m_state = State::Disconnected;
     quint64 m_sessionId = 0;
     wamp::Dict m_welcomeDetails;
+    // SCRAM state between HELLO and WELCOME (the router's signature is checked on WELCOME).
+    QString m_scramClientNonce;
+    QByteArray m_scramAuthMessage;
+    QByteArray m_scramSaltedPassword;
     wamp::RequestIdSequence m_requestIds;
     QHash<quint64, Pending> m_pending;          // request id -> pending request
     QHash<quint64, Subscription> m_subscriptions;

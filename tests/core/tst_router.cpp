@@ -4,6 +4,8 @@
 
 #include "fakes/fakepeer.h"
 
+#include "auth/cryptosign.h"
+#include "auth/scram.h"
 #include "auth/wampcra.h"
 #include "codec/serializer.h"
 #include "router/router.h"
@@ -63,6 +65,46 @@ RouterConfig testConfig()
     onlyPublic.authid = s("bob");
     onlyPublic.realms = {kRealm};
     c.users = {alice, peter, salty, onlyPublic};
+    return c;
+}
+
+// WAMP-cryptosign: the spec's key pair (wamp-notes §9.3) and a second key of the same user.
+const QByteArray kDeviceSeed = QByteArray::fromHex("4d57d97a68f555696620a6d849c0ce582568518d729eb753dc7c732de2804510");
+const QByteArray kDeviceSeed2 = QByteArray(32, '\x07');
+const QByteArray kStrangerSeed = QByteArray(32, '\x42');
+const QString kScramSalt = QStringLiteral("W22ZaJ0SNY7soEsUEjb6gQ==");
+
+/// testConfig() plus cryptosign users (device7 with two keys, only on realm1; vault on private) and SCRAM users
+/// (carol: argon2id from a plain password; dave: pbkdf2 stored credentials).
+RouterConfig strongAuthConfig()
+{
+    RouterConfig c = testConfig();
+    router::UserConfig device;
+    device.authid = s("device7");
+    device.authmethod = s("cryptosign");
+    device.authrole = s("device");
+    device.authorizedKeys = {QString::fromLatin1(auth::ed25519KeyPairFromSeed(kDeviceSeed).publicKey.toHex()),
+                             QString::fromLatin1(auth::ed25519KeyPairFromSeed(kDeviceSeed2).publicKey.toHex())};
+    device.realms = {kRealm};
+    router::UserConfig carol;
+    carol.authid = s("carol");
+    carol.authmethod = s("scram");
+    carol.secret = s("pencil");
+    carol.kdf = auth::kScramKdfArgon2id;
+    carol.salt = kScramSalt;
+    carol.iterations = 2;
+    carol.memory = 1024;
+    router::UserConfig dave;
+    dave.authid = s("dave");
+    dave.authmethod = s("scram");
+    dave.authrole = s("ops");
+    dave.kdf = auth::kScramKdfPbkdf2;
+    dave.salt = kScramSalt;
+    dave.iterations = 4096;
+    const auto keys = auth::scramDeriveKeys(s("pencil"), {dave.kdf, dave.salt, dave.iterations, 0});
+    dave.storedKey = QString::fromLatin1(keys->storedKey.toHex());
+    dave.serverKey = QString::fromLatin1(keys->serverKey.toHex());
+    c.users += {device, carol, dave};
     return c;
 }
 
@@ -420,6 +462,170 @@ private slots:
                 QVERIFY2(text.contains(authid), qPrintable(text));
                 QVERIFY(logContains(s("authentication failed")));
             }
+            QVERIFY(p->waitClosed());
+            QCOMPARE(m_router->sessionCount(), 0);
+        }
+    }
+
+    void cryptosign_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("realm");
+        QTest::addColumn<QString>("authid");
+        QTest::addColumn<QByteArray>("announcedSeed"); ///< its public key goes into HELLO.authextra.pubkey
+        QTest::addColumn<QByteArray>("signingSeed");   ///< the key that signs the challenge
+        QTest::addColumn<Dict>("extraAuthextra");
+        QTest::addColumn<QString>("expected");         ///< "welcome" or the ABORT reason
+        QTest::addColumn<QString>("messagePart");
+        const Dict none;
+        for (const QString &kind : {s("ws"), s("rs")}) {
+            auto row = [&](const char *name) -> QTestData & { return QTest::addRow("%s-%s", qPrintable(kind), name); };
+            row("ok") << kind << kRealm << s("device7") << kDeviceSeed << kDeviceSeed << none << s("welcome") << QString();
+            row("ok-second-key") << kind << kRealm << s("device7") << kDeviceSeed2 << kDeviceSeed2 << none << s("welcome") << QString();
+            row("ok-without-authid") << kind << kRealm << QString() << kDeviceSeed << kDeviceSeed << none << s("welcome") << QString();
+            row("key-not-authorized") << kind << kRealm << s("device7") << kStrangerSeed << kStrangerSeed << none
+                                      << uris::authenticationDenied << s("not among the authorized_keys");
+            row("unknown-key-without-authid") << kind << kRealm << QString() << kStrangerSeed << kStrangerSeed << none
+                                              << uris::authenticationDenied << s("is not authorized");
+            row("wrong-private-key") << kind << kRealm << s("device7") << kDeviceSeed << kStrangerSeed << none
+                                     << uris::authenticationDenied << s("does not verify");
+            row("unknown-authid") << kind << kRealm << s("mallory") << kDeviceSeed << kDeviceSeed << none
+                                  << uris::noSuchPrincipal << s("mallory");
+            row("user-not-on-realm") << kind << s("private") << s("device7") << kDeviceSeed << kDeviceSeed << none
+                                     << uris::noSuchPrincipal << s("device7");
+            row("malformed-pubkey") << kind << kRealm << s("device7") << QByteArray() << QByteArray()
+                                    << Dict{{s("pubkey"), s("abc")}} << uris::authenticationFailed << s("64 hex");
+            row("channel-binding") << kind << kRealm << s("device7") << kDeviceSeed << kDeviceSeed
+                                   << Dict{{s("channel_binding"), s("tls-unique")}} << uris::authenticationFailed
+                                   << s("not supported");
+        }
+    }
+    void cryptosign()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, realm);
+        QFETCH(QString, authid);
+        QFETCH(QByteArray, announcedSeed);
+        QFETCH(QByteArray, signingSeed);
+        QFETCH(Dict, extraAuthextra);
+        QFETCH(QString, expected);
+        QFETCH(QString, messagePart);
+        QVERIFY2(startRouter(strongAuthConfig()), qPrintable(m_error));
+
+        FakePeer *p = peer(kind);
+        QVERIFY2(p, qPrintable(m_error));
+        Dict authextra = extraAuthextra;
+        if (!announcedSeed.isEmpty())
+            authextra.insert(s("pubkey"), QString::fromLatin1(auth::ed25519KeyPairFromSeed(announcedSeed).publicKey.toHex()));
+        Dict details{{s("authmethods"), List{s("cryptosign")}}, {s("authextra"), authextra}};
+        if (!authid.isEmpty())
+            details.insert(s("authid"), authid);
+        auto m = p->hello(realm, details);
+        QVERIFY(m);
+        if (m->type() == MessageType::Challenge) {
+            QCOMPARE(m->at(1).toString(), s("cryptosign"));
+            const Dict extra = dictAt(*m, 2);
+            QVERIFY(extra.value(s("channel_binding")).isNull());
+            const auto challenge = auth::decodeHex(extra.value(s("challenge")).toString(), 32, s("challenge"));
+            QVERIFY2(challenge.ok(), qPrintable(challenge.errorString()));
+            p->send(Message::authenticate(auth::cryptosignSign(signingSeed, *challenge), {}));
+            m = p->waitFor(expected == u"welcome" ? MessageType::Welcome : MessageType::Abort);
+            QVERIFY(m);
+        }
+        if (expected == u"welcome") {
+            QCOMPARE(m->type(), MessageType::Welcome);
+            const Dict d = dictAt(*m, 2);
+            QCOMPARE(d.value(s("authid")).toString(), s("device7"));
+            QCOMPARE(d.value(s("authrole")).toString(), s("device"));
+            QCOMPARE(d.value(s("authmethod")).toString(), s("cryptosign"));
+            QCOMPARE(d.value(s("authprovider")).toString(), s("static"));
+            QTRY_COMPARE(m_router->sessionCount(), 1);
+        } else {
+            QCOMPARE(m->type(), MessageType::Abort);
+            QCOMPARE(m->uri(), expected);
+            const QString text = dictAt(*m, 1).value(s("message")).toString();
+            QVERIFY2(text.contains(messagePart), qPrintable(text));
+            QVERIFY(p->waitClosed());
+            QCOMPARE(m_router->sessionCount(), 0);
+        }
+    }
+
+    void scram_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("authid");
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<bool>("sendNonce");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("authrole");
+        for (const QString &kind : {s("ws"), s("rs")}) {
+            auto row = [&](const char *name) -> QTestData & { return QTest::addRow("%s-%s", qPrintable(kind), name); };
+            row("argon2id-ok") << kind << s("carol") << s("pencil") << true << s("welcome") << s("user");
+            row("pbkdf2-stored-ok") << kind << s("dave") << s("pencil") << true << s("welcome") << s("ops");
+            row("argon2id-wrong-password") << kind << s("carol") << s("pencil!") << true << uris::authenticationDenied << QString();
+            row("pbkdf2-wrong-password") << kind << s("dave") << s("Pencil") << true << uris::authenticationDenied << QString();
+            row("unknown-authid") << kind << s("mallory") << s("pencil") << true << uris::noSuchPrincipal << QString();
+            row("no-nonce") << kind << s("carol") << s("pencil") << false << uris::authenticationFailed << QString();
+        }
+    }
+    void scram()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, authid);
+        QFETCH(QString, password);
+        QFETCH(bool, sendNonce);
+        QFETCH(QString, expected);
+        QFETCH(QString, authrole);
+        QVERIFY2(startRouter(strongAuthConfig()), qPrintable(m_error));
+
+        FakePeer *p = peer(kind);
+        QVERIFY2(p, qPrintable(m_error));
+        const QString clientNonce = auth::scramNonce();
+        Dict details{{s("authmethods"), List{s("scram")}}, {s("authid"), authid}};
+        if (sendNonce)
+            details.insert(s("authextra"), Dict{{s("nonce"), clientNonce}});
+        auto m = p->hello(kRealm, details);
+        QVERIFY(m);
+        QByteArray authMessage;
+        QByteArray salted;
+        if (m->type() == MessageType::Challenge) {
+            QCOMPARE(m->at(1).toString(), s("scram"));
+            const Dict extra = dictAt(*m, 2);
+            const QString nonce = extra.value(s("nonce")).toString();
+            QVERIFY(nonce.startsWith(clientNonce));
+            QVERIFY(nonce.size() > clientNonce.size());
+            auth::ScramParams params;
+            params.kdf = extra.value(s("kdf")).toString();
+            params.salt = extra.value(s("salt")).toString();
+            params.iterations = int(extra.value(s("iterations")).toInt64().value_or(0));
+            params.memory = int(extra.value(s("memory")).toInt64().value_or(0));
+            QCOMPARE(params.salt, kScramSalt);
+            QCOMPARE(params.kdf, authid == u"dave" ? auth::kScramKdfPbkdf2 : auth::kScramKdfArgon2id);
+            QCOMPARE(extra.contains(s("memory")), authid != u"dave");
+            const auto sp = auth::scramSaltedPassword(password, params);
+            QVERIFY2(sp.ok(), qPrintable(sp.errorString()));
+            salted = *sp;
+            authMessage = auth::scramAuthMessage(authid, clientNonce, nonce, params);
+            const QByteArray proof = auth::scramClientProof(salted, authMessage);
+            p->send(Message::authenticate(QString::fromLatin1(proof.toBase64()), Dict{{s("nonce"), nonce}}));
+            m = p->waitFor(expected == u"welcome" ? MessageType::Welcome : MessageType::Abort);
+            QVERIFY(m);
+        }
+        if (expected == u"welcome") {
+            QCOMPARE(m->type(), MessageType::Welcome);
+            const Dict d = dictAt(*m, 2);
+            QCOMPARE(d.value(s("authid")).toString(), authid);
+            QCOMPARE(d.value(s("authrole")).toString(), authrole);
+            QCOMPARE(d.value(s("authmethod")).toString(), s("scram"));
+            QCOMPARE(d.value(s("authprovider")).toString(), s("static"));
+            // Mutual authentication: the router proves it holds the ServerKey.
+            const QString sig = d.value(s("authextra")).toDict().value(s("scram_server_signature")).toString();
+            QCOMPARE(sig, QString::fromLatin1(auth::scramServerSignature(auth::scramKeys(salted).serverKey, authMessage).toBase64()));
+            QTRY_COMPARE(m_router->sessionCount(), 1);
+        } else {
+            QCOMPARE(m->type(), MessageType::Abort);
+            QCOMPARE(m->uri(), expected);
+            QVERIFY(!dictAt(*m, 1).value(s("message")).toString().isEmpty());
             QVERIFY(p->waitClosed());
             QCOMPARE(m_router->sessionCount(), 0);
         }

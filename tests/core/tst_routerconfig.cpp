@@ -9,6 +9,7 @@ using namespace wb::router;
 namespace {
 // JSON written with single quotes (moc trips over raw string literals): 'a' -> "a".
 QByteArray j(const char *text) { return QByteArray(text).replace('\'', '"'); }
+QByteArray j(const QByteArray &text) { return QByteArray(text).replace('\'', '"'); }
 } // namespace
 
 class TstRouterConfig : public QObject
@@ -70,6 +71,48 @@ private slots:
         QCOMPARE(c->authTimeoutMs, 2500);
     }
 
+    void strongAuthUsers()
+    {
+        // The spec's cryptosign key (upper case is normalized), a SCRAM password derived at load, stored SCRAM keys.
+        const auto c = RouterConfig::fromJson(j(
+            "{'users': ["
+            " {'authid': 'device7', 'authmethod': 'cryptosign', 'authrole': 'device', 'realms': ['realm1'],"
+            "  'authorized_keys': ['1ADFC8BFE1D35616E64DFFBD900096F23B066F914C8C2FFBB66F6075B96E116D',"
+            "                      '0707070707070707070707070707070707070707070707070707070707070707']},"
+            " {'authid': 'carol', 'authmethod': 'scram', 'secret': 'pencil', 'salt': 'W22ZaJ0SNY7soEsUEjb6gQ==',"
+            "  'iterations': 2, 'memory': 1024},"
+            " {'authid': 'erin', 'authmethod': 'scram', 'kdf': 'pbkdf2', 'secret': 'pencil', 'iterations': 1000},"
+            " {'authid': 'dave', 'authmethod': 'scram', 'kdf': 'pbkdf2', 'salt': 'W22ZaJ0SNY7soEsUEjb6gQ==', 'iterations': 4096,"
+            "  'stored_key': '586e5df283e6dceb5c3e791d8b8528ec191e664045ce971792e2e6b5bb13e2a6',"
+            "  'server_key': 'c1f3cbc1c13a9d35a14c0990eed97629ea225863e566a4314ab99f3f00e5d9d5'}]}"));
+        QVERIFY2(c.ok(), qPrintable(c.errorString()));
+        QCOMPARE(c->users.size(), 4);
+        const auto &device = c->users.at(0);
+        QCOMPARE(device.authorizedKeys.size(), 2);
+        QCOMPARE(device.authorizedKeys.at(0), QStringLiteral("1adfc8bfe1d35616e64dffbd900096f23b066f914c8c2ffbb66f6075b96e116d"));
+        QCOMPARE(device.authrole, QStringLiteral("device"));
+        // carol: the argon2id keys were derived at load and the password is gone (see tst_scram for the vector).
+        const auto &carol = c->users.at(1);
+        QCOMPARE(carol.kdf, QStringLiteral("argon2id-13"));
+        QCOMPARE(carol.secret, QString());
+        QCOMPARE(carol.storedKey, QStringLiteral("8f9df5c2e06efa834278aa711791899d0c6ba9104989c3389ec06443aadeebcc"));
+        QCOMPARE(carol.serverKey, QStringLiteral("03cd80b4b0d8e69134f98cf2e672122cae612084f1e394ecda147330dde26187"));
+        // erin: defaults filled in (random 16-byte salt).
+        const auto &erin = c->users.at(2);
+        QCOMPARE(erin.iterations, 1000);
+        QCOMPARE(QByteArray::fromBase64(erin.salt.toLatin1()).size(), 16);
+        QCOMPARE(erin.storedKey.size(), 64);
+        QCOMPARE(erin.secret, QString());
+        const auto &dave = c->users.at(3);
+        QCOMPARE(dave.iterations, 4096);
+        QCOMPARE(dave.storedKey, QStringLiteral("586e5df283e6dceb5c3e791d8b8528ec191e664045ce971792e2e6b5bb13e2a6"));
+        // argon2id defaults when nothing is given
+        const auto d = RouterConfig::fromJson(j("{'users': [{'authid': 'f', 'authmethod': 'scram', 'secret': 'x', 'memory': 64}]}"));
+        QVERIFY2(d.ok(), qPrintable(d.errorString()));
+        QCOMPARE(d->users.at(0).iterations, 2);
+        QCOMPARE(d->users.at(0).memory, 64);
+    }
+
     void missingKeysKeepDefaults()
     {
         const auto c = RouterConfig::fromJson(j("{'users': [{'authid': 'a', 'authmethod': 'ticket', 'secret': 't'}]}"));
@@ -95,8 +138,8 @@ private slots:
         QTest::newRow("bad-authmethod") << j("{'users': [\n"
             "                {'authid': 'a', 'authmethod': 'ticket', 'secret': 'x'},\n"
             "                {'authid': 'b', 'authmethod': 'ticket', 'secret': 'x'},\n"
-            "                {'authid': 'c', 'authmethod': 'cryptosign', 'secret': 'x'}]}")
-                                        << QStringLiteral("config: users[2].authmethod must be ticket or wampcra");
+            "                {'authid': 'c', 'authmethod': 'kerberos', 'secret': 'x'}]}")
+                                        << QStringLiteral("config: users[2].authmethod must be ticket, wampcra, cryptosign or scram, got \"kerberos\"");
         QTest::newRow("no-secret") << j("{'users': [{'authid': 'a', 'authmethod': 'ticket'}]}")
                                    << QStringLiteral("config: users[0].secret is missing or empty");
         QTest::newRow("no-authid") << j("{'users': [{'authmethod': 'ticket', 'secret': 'x'}]}")
@@ -112,6 +155,46 @@ private slots:
                                              << QStringLiteral("config: users[0].iterations must be an integer");
         QTest::newRow("user-realms-type") << j("{'users': [{'authid': 'a', 'authmethod': 'ticket', 'secret': 'x', 'realms': 'realm1'}]}")
                                           << QStringLiteral("config: users[0].realms must be a list of strings, got a string");
+        // cryptosign and scram users
+        const QByteArray key = "1adfc8bfe1d35616e64dffbd900096f23b066f914c8c2ffbb66f6075b96e116d";
+        QTest::newRow("cryptosign-no-keys") << j("{'users': [{'authid': 'd', 'authmethod': 'cryptosign'}]}")
+                                            << QStringLiteral("config: users[0].authorized_keys must list at least one Ed25519 public key");
+        QTest::newRow("cryptosign-empty-keys") << j("{'users': [{'authid': 'd', 'authmethod': 'cryptosign', 'authorized_keys': []}]}")
+                                               << QStringLiteral("config: users[0].authorized_keys must list at least one");
+        QTest::newRow("cryptosign-short-key") << j("{'users': [{'authid': 'd', 'authmethod': 'cryptosign', 'authorized_keys': ['" + key + "', 'abcd']}]}")
+                                              << QStringLiteral("config: users[0].authorized_keys[1] must be 64 hex characters (32 bytes), got 4 characters");
+        QTest::newRow("cryptosign-key-not-hex") << j("{'users': [{'authid': 'd', 'authmethod': 'cryptosign', 'authorized_keys': ['" + QByteArray(64, 'x') + "']}]}")
+                                                << QStringLiteral("not all hex digits");
+        QTest::newRow("cryptosign-key-type") << j("{'users': [{'authid': 'd', 'authmethod': 'cryptosign', 'authorized_keys': '" + key + "'}]}")
+                                             << QStringLiteral("config: users[0].authorized_keys must be a list of strings, got a string");
+        QTest::newRow("cryptosign-secret") << j("{'users': [{'authid': 'd', 'authmethod': 'cryptosign', 'secret': 'x', 'authorized_keys': ['" + key + "']}]}")
+                                           << QStringLiteral("config: users[0].secret is only used with authmethod ticket, wampcra or scram");
+        QTest::newRow("cryptosign-key-shared") << j("{'users': [{'authid': 'd', 'authmethod': 'cryptosign', 'authorized_keys': ['" + key + "']},"
+                                                    "{'authid': 'e', 'authmethod': 'cryptosign', 'authorized_keys': ['" + key.toUpper() + "']}]}")
+                                               << QStringLiteral("config: users[1].authorized_keys[0] is also a key of \"d\"");
+        QTest::newRow("keys-on-ticket") << j("{'users': [{'authid': 'a', 'authmethod': 'ticket', 'secret': 'x', 'authorized_keys': ['" + key + "']}]}")
+                                        << QStringLiteral("config: users[0].authorized_keys is only used with authmethod cryptosign");
+        QTest::newRow("kdf-on-wampcra") << j("{'users': [{'authid': 'a', 'authmethod': 'wampcra', 'secret': 'x', 'kdf': 'pbkdf2'}]}")
+                                        << QStringLiteral("config: users[0].kdf is only used with authmethod scram");
+        QTest::newRow("scram-nothing") << j("{'users': [{'authid': 's', 'authmethod': 'scram'}]}")
+                                       << QStringLiteral("config: users[0]: scram needs secret (a password) or salt + stored_key + server_key");
+        QTest::newRow("scram-bad-kdf") << j("{'users': [{'authid': 's', 'authmethod': 'scram', 'secret': 'x', 'kdf': 'argon2id13'}]}")
+                                       << QStringLiteral("config: users[0].kdf must be argon2id-13 or pbkdf2, got \"argon2id13\"");
+        QTest::newRow("scram-both") << j("{'users': [{'authid': 's', 'authmethod': 'scram', 'secret': 'x', 'salt': 'c2FsdA==',"
+                                         "'stored_key': '" + key + "', 'server_key': '" + key + "'}]}")
+                                    << QStringLiteral("config: users[0]: give either secret (a password) or stored_key + server_key, not both");
+        QTest::newRow("scram-stored-no-salt") << j("{'users': [{'authid': 's', 'authmethod': 'scram', 'kdf': 'pbkdf2', 'iterations': 4096,"
+                                                   "'stored_key': '" + key + "', 'server_key': '" + key + "'}]}")
+                                              << QStringLiteral("config: users[0].salt is missing (stored SCRAM credentials need their salt)");
+        QTest::newRow("scram-stored-bad-key") << j("{'users': [{'authid': 's', 'authmethod': 'scram', 'kdf': 'pbkdf2', 'iterations': 4096,"
+                                                   "'salt': 'c2FsdA==', 'stored_key': '" + key + "', 'server_key': 'beef'}]}")
+                                              << QStringLiteral("config: users[0].server_key must be 64 hex characters");
+        QTest::newRow("scram-argon-salt-size") << j("{'users': [{'authid': 's', 'authmethod': 'scram', 'secret': 'x', 'salt': 'c2FsdA==', 'memory': 1024}]}")
+                                               << QStringLiteral("config: users[0]: salt must decode to 16 bytes for argon2id-13, got 4");
+        QTest::newRow("scram-salt-not-base64") << j("{'users': [{'authid': 's', 'authmethod': 'scram', 'kdf': 'pbkdf2', 'secret': 'x', 'salt': 'not base64!'}]}")
+                                               << QStringLiteral("config: users[0]: salt must be canonical base64");
+        QTest::newRow("scram-memory-small") << j("{'users': [{'authid': 's', 'authmethod': 'scram', 'secret': 'x', 'memory': 4}]}")
+                                            << QStringLiteral("config: users[0]: memory must be between 8 and");
         QTest::newRow("users-not-list") << j("{'users': {}}") << QStringLiteral("config: users must be a list, got an object");
         QTest::newRow("user-not-object") << j("{'users': [1]}") << QStringLiteral("config: users[0] must be an object, got a number");
         QTest::newRow("bad-url-scheme") << j("{'listeners': [{'url': 'http://127.0.0.1:80'}]}")

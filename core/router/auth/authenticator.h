@@ -21,6 +21,7 @@ struct AuthStep
     QString authrole;
     QString authmethod;
     QString authprovider = QStringLiteral("static");
+    wamp::Dict authextra; ///< WELCOME.Details.authextra (e.g. SCRAM's scram_server_signature); empty = left out
     // Challenge
     wamp::Message challenge;
     // Abort
@@ -38,6 +39,7 @@ struct HelloInfo
     QString realm;
     QString authid;            ///< HELLO.Details.authid (may be empty)
     QStringList authmethods;   ///< HELLO.Details.authmethods; empty list means anonymous
+    wamp::Dict authextra;      ///< HELLO.Details.authextra (cryptosign pubkey, SCRAM nonce, channel_binding)
     quint64 sessionId = 0;     ///< the ID the session will get (WAMP-CRA puts it into the challenge)
 };
 
@@ -52,9 +54,12 @@ public:
     virtual AuthStep authenticate(const QString &signature, const wamp::Dict &extra) = 0;
 };
 
-/// Picks the first method the client offers that is usable: "anonymous" when the realm allows it, "ticket" or
-/// "wampcra" when a user with that authid and method is configured for the realm. On failure returns an Abort
-/// step (no_such_principal / no_matching_auth_method) in \a failure and nullptr.
+/// Picks the first method the client offers that is usable: "anonymous" when the realm allows it, "ticket",
+/// "wampcra" or "scram" when a user with that authid and method is configured for the realm, "cryptosign" when
+/// HELLO.authextra.pubkey is among the authorized_keys of a cryptosign user (of that authid, when one is given).
+/// On failure returns an Abort step in \a failure and nullptr: no_such_principal (unknown authid),
+/// authentication_denied (public key not authorized), authentication_failed (malformed authextra, channel binding
+/// requested), no_matching_auth_method.
 std::unique_ptr<Authenticator> selectAuthenticator(const HelloInfo &hello, const RealmConfig &realm,
                                                    const QList<UserConfig> &users, AuthStep *failure);
 

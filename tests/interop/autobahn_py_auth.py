@@ -3,6 +3,8 @@
 """Interop: Autobahn|Python clients authenticating to the built-in router.
 
     autobahn_py_auth.py --cli build/app/wampscope-cli [--transport ws|rs] [--serializer json|msgpack|cbor]
+    autobahn_py_auth.py --cli build/app/wampscope-cli --client js [--serializer json|msgpack]
+        the same router set-up, with Autobahn|JS (autobahn_js_auth.js: its auth_cryptosign and auth_cra helpers)
 
 Creates a key with `wampscope-cli keygen --output FILE` (read back by Autobahn's CryptosignKey.from_keyfile) and
 SCRAM credentials with `wampscope-cli scram-hash`, writes a router config with those users, starts
@@ -255,13 +257,44 @@ def run_cli(cli, args, env=None):
     return json.loads(child.lines["stdout"][-1])
 
 
+def run_js(node, opt, url, seed_hex, router):
+    client = ic.Child("autobahn-js", [node, os.path.join(ic.HERE, "autobahn_js_auth.js"), "--url", url,
+                                      "--realm", REALM, "--seed", seed_hex, "--authid", "device7", "--authrole", "device",
+                                      "--cra-authid", "salty", "--cra-secret", "secret123",
+                                      "--serializer", opt.serializer, "--timeout", str(opt.timeout)])
+    try:
+        rc = client.wait_exit(10 * opt.timeout)
+    except TimeoutError as e:
+        ic.log(f"FAIL: {e}")
+        rc = 1
+    print("\n".join(client.lines["stdout"]), flush=True)
+    if client.lines["stderr"]:
+        ic.log("\n".join(["----- autobahn-js stderr -----"] + client.lines["stderr"][-100:]))
+    if rc == ic.SKIP:
+        ic.missing_dependency("autobahn_js_auth.js could not load its npm packages")
+    failed = rc != 0
+    if router.proc.poll() is not None:
+        print(f"FAIL router exited during the test with code {router.proc.poll()}", flush=True)
+        failed = True
+    if failed or os.environ.get("INTEROP_VERBOSE"):
+        ic.log(router.dump())
+    ic.stop_all()
+    return 1 if failed else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cli", required=True, help="path of wampscope-cli")
     ap.add_argument("--transport", choices=["ws", "rs"], default="ws")
     ap.add_argument("--serializer", choices=sorted(SERIALIZERS), default="json")
     ap.add_argument("--timeout", type=float, default=10.0, help="bound for every single wait (s)")
+    ap.add_argument("--client", choices=["py", "js"], default="py",
+                    help="py: Autobahn|Python sessions (default); js: node autobahn_js_auth.js")
     opt = ap.parse_args()
+    if opt.client == "js":
+        node = ic.find_node()
+        ic.require_node_module("autobahn")
+        ic.require_node_module("tweetnacl")
     txaio.start_logging(level=os.environ.get("INTEROP_LOG", "warn"))
     if getattr(ab_serializer, SERIALIZERS[opt.serializer], None) is None:
         ic.missing_dependency(f"Autobahn's {opt.serializer} serializer is unavailable")
@@ -301,6 +334,8 @@ def main():
             ic.log(router.dump())
             ic.stop_all()
             return 1
+        if opt.client == "js":
+            return run_js(node, opt, urls["ws"], second["private_key"], router)
         keys = {"file": CryptosignKey.from_keyfile(keyfile),
                 "second": CryptosignKey.from_bytes(binascii.a2b_hex(second["private_key"]))}
         runner = Runner(urls[opt.transport], opt.serializer, opt.timeout, keys)

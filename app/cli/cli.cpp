@@ -388,7 +388,11 @@ public:
         if (c.verbose) {
             QObject::connect(&m_session, &session::Session::messageSent, &m_session,
                              [](const Message &m, const QByteArray &b) {
-                                 err(s("-> %1 (%2 bytes) %3").arg(m.typeName()).arg(b.size()).arg(m.toValue().toDebugString()));
+                                 // AUTHENTICATE may carry a ticket in clear text: never print the signature.
+                                 const QString shown = m.type() == MessageType::Authenticate
+                                                           ? s("[5, \"<redacted>\", %1]").arg(m.at(2).toDebugString())
+                                                           : m.toValue().toDebugString();
+                                 err(s("-> %1 (%2 bytes) %3").arg(m.typeName()).arg(b.size()).arg(shown));
                              });
             QObject::connect(&m_session, &session::Session::messageReceived, &m_session,
                              [](const Message &m, const QByteArray &b) {

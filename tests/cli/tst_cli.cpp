@@ -426,6 +426,11 @@ private slots:
                      s("pencil?")),
                  3);
         QVERIFY2(err.contains("wamp.error.authentication_denied"), err.constData());
+        // -v prints every message, but never what AUTHENTICATE carries.
+        QCOMPARE(run(opts({s("call"), s("x.y"), s("-v"), s("--authmethod"), s("scram"), s("--authid"), s("carol")}), nullptr,
+                     &err, s("pencil?")),
+                 3);
+        QVERIFY2(err.contains("-> AUTHENTICATE") && err.contains("<redacted>"), err.constData());
         QCOMPARE(run(opts({s("call"), s("x.y"), s("--authmethod"), s("cryptosign"), s("--authid"), s("device7"),
                            s("--private-key"), QString(64, u'1')}), nullptr, &err),
                  3);

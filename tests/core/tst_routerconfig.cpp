@@ -2,6 +2,7 @@
 #include "router/routerconfig.h"
 
 #include <QTemporaryDir>
+#include <QFile>
 #include <QTest>
 
 using namespace wb::router;
@@ -111,6 +112,27 @@ private slots:
         QVERIFY2(d.ok(), qPrintable(d.errorString()));
         QCOMPARE(d->users.at(0).iterations, 2);
         QCOMPARE(d->users.at(0).memory, 64);
+    }
+
+    void readmeExample()
+    {
+        // The complete example in README.md ("Router configuration file") is valid and has every auth method.
+        QFile f(QStringLiteral(WB_README_PATH));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString readme = QString::fromUtf8(f.readAll());
+        const qsizetype section = readme.indexOf(QStringLiteral("### Router configuration file"));
+        QVERIFY(section >= 0);
+        const qsizetype start = readme.indexOf(QStringLiteral("```json\n"), section);
+        QVERIFY(start >= 0);
+        const qsizetype end = readme.indexOf(QStringLiteral("```"), start + 8);
+        QVERIFY(end > start);
+        const auto c = RouterConfig::fromJson(readme.mid(start + 8, end - start - 8).toUtf8());
+        QVERIFY2(c.ok(), qPrintable(c.errorString()));
+        QStringList methods;
+        for (const auto &u : c->users)
+            methods.append(u.authmethod);
+        for (const char *m : {"ticket", "wampcra", "cryptosign", "scram"})
+            QVERIFY2(methods.contains(QString::fromLatin1(m)), m);
     }
 
     void missingKeysKeepDefaults()

@@ -123,7 +123,7 @@ Broker::Broker(Realm &realm, RouterStats &stats) : m_realm(realm), m_stats(stats
         if (!sub)
             sub = createSubscription(h.uri, *policy);
         sub->pinned = true;
-        m_realm.events().enableHistory(sub->id, h.limit);
+        m_realm.events().enableHistory(sub->id, h.limit, h.maxBytes);
     }
 }
 

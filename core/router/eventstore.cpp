@@ -7,11 +7,53 @@ namespace wb::router {
 
 using namespace wb::wamp;
 
-EventStore::EventStore(int maxRetained) : m_maxRetained(maxRetained) {}
-
-void EventStore::enableHistory(quint64 subscription, int limit)
+namespace {
+qint64 valueSize(const Value &v, int depth = 0)
 {
-    m_history[subscription].limit = qMax(1, limit);
+    constexpr qint64 kNode = 16; // per value
+    if (depth > 64)
+        return kNode;
+    switch (v.kind()) {
+    case Value::Kind::String: return kNode + 2 * qint64(v.stringPtr()->size());
+    case Value::Kind::Bytes: return kNode + qint64(v.toBytes().size());
+    case Value::Kind::List: {
+        qint64 n = kNode;
+        for (const Value &x : *v.listPtr())
+            n += valueSize(x, depth + 1);
+        return n;
+    }
+    case Value::Kind::Dict: {
+        qint64 n = kNode;
+        const Dict &d = *v.dictPtr();
+        for (auto it = d.cbegin(); it != d.cend(); ++it)
+            n += kNode + 2 * qint64(it.key().size()) + valueSize(it.value(), depth + 1);
+        return n;
+    }
+    default: return kNode;
+    }
+}
+} // namespace
+
+EventStore::EventStore(int maxRetained, qint64 maxRetainedBytes)
+    : m_maxRetained(maxRetained), m_maxRetainedBytes(maxRetainedBytes)
+{
+}
+
+qint64 EventStore::approximateSize(const List &args, const Dict &kwargs)
+{
+    qint64 n = 64; // the event record itself
+    for (const Value &v : args)
+        n += valueSize(v);
+    for (auto it = kwargs.cbegin(); it != kwargs.cend(); ++it)
+        n += 16 + 2 * qint64(it.key().size()) + valueSize(it.value());
+    return n;
+}
+
+void EventStore::enableHistory(quint64 subscription, int limit, qint64 maxBytes)
+{
+    History &h = m_history[subscription];
+    h.limit = qMax(1, limit);
+    h.maxBytes = qMax<qint64>(1, maxBytes);
 }
 
 void EventStore::record(quint64 subscription, const Event &event)
@@ -20,9 +62,22 @@ void EventStore::record(quint64 subscription, const Event &event)
     if (it == m_history.end())
         return;
     History &h = it->second;
-    h.events.push_back(event);
-    while (int(h.events.size()) > h.limit)
+    Event e = event;
+    e.bytes = approximateSize(e.args, e.kwargs);
+    if (e.bytes > h.maxBytes)
+        return; // larger than the whole budget: not kept
+    h.bytes += e.bytes;
+    h.events.push_back(std::move(e));
+    while (int(h.events.size()) > h.limit || h.bytes > h.maxBytes) {
+        h.bytes -= h.events.front().bytes;
         h.events.pop_front();
+    }
+}
+
+qint64 EventStore::historyBytes(quint64 subscription) const
+{
+    const auto it = m_history.find(subscription);
+    return it == m_history.end() ? 0 : it->second.bytes;
 }
 
 int EventStore::historySize(quint64 subscription) const
@@ -57,16 +112,29 @@ std::optional<List> EventStore::events(quint64 subscription, int limit) const
     return out;
 }
 
+void EventStore::dropRetained(const QString &topic)
+{
+    const auto it = m_retained.find(topic);
+    if (it == m_retained.end())
+        return;
+    m_retainedBytes -= it->event.bytes;
+    m_retained.erase(it);
+    m_retainedOrder.removeOne(topic);
+}
+
 void EventStore::retain(const QString &topic, Retained retained)
 {
     if (m_maxRetained <= 0)
         return;
-    if (m_retained.contains(topic))
-        m_retainedOrder.removeOne(topic);
+    dropRetained(topic); // a new retained event replaces the topic's previous one
+    retained.event.bytes = approximateSize(retained.event.args, retained.event.kwargs);
+    if (retained.event.bytes > m_maxRetainedBytes)
+        return;
+    m_retainedBytes += retained.event.bytes;
     m_retained.insert(topic, std::move(retained));
     m_retainedOrder.append(topic);
-    while (m_retainedOrder.size() > m_maxRetained)
-        m_retained.remove(m_retainedOrder.takeFirst());
+    while (m_retainedOrder.size() > m_maxRetained || m_retainedBytes > m_maxRetainedBytes)
+        dropRetained(m_retainedOrder.constFirst());
 }
 
 QList<const EventStore::Retained *> EventStore::retainedMatching(const QString &pattern, MatchPolicy p) const

@@ -273,22 +273,25 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
     if (top.has("realms")) {
         c.realms.clear();
         top.readObjectList("realms", [&c](ObjectReader &r) {
-            if (!r.checkKeys({"name", "allow_anonymous", "anonymous_role", "event_history", "max_retained"}))
+            if (!r.checkKeys({"name", "allow_anonymous", "anonymous_role", "event_history", "max_retained",
+                              "max_retained_bytes"}))
                 return;
             RealmConfig realm;
             r.readString("name", realm.name);
             r.readBool("allow_anonymous", realm.allowAnonymous);
             r.readString("anonymous_role", realm.anonymousRole);
             r.readObjectList("event_history", [&realm](ObjectReader &h) {
-                if (!h.checkKeys({"uri", "match", "limit"}))
+                if (!h.checkKeys({"uri", "match", "limit", "max_bytes"}))
                     return;
                 EventHistoryConfig e;
                 h.readString("uri", e.uri);
                 h.readString("match", e.match);
                 h.readInt("limit", e.limit, 1, 100000);
+                h.readInt("max_bytes", e.maxBytes, 1024, qint64(1) << 40);
                 realm.eventHistory.append(e);
             });
             r.readInt("max_retained", realm.maxRetained, 0, 100000);
+            r.readInt("max_retained_bytes", realm.maxRetainedBytes, 1024, qint64(1) << 40);
             c.realms.append(realm);
         });
     }
@@ -375,9 +378,13 @@ Status RouterConfig::validate() const
                 return configError(hp + QStringLiteral(".uri is not a valid %1 URI: %2").arg(h.match, uriProblem));
             if (h.limit < 1 || h.limit > 100000)
                 return configError(hp + QStringLiteral(".limit must be between 1 and 100000"));
+            if (h.maxBytes < 1024)
+                return configError(hp + QStringLiteral(".max_bytes must be at least 1024"));
         }
         if (r.maxRetained < 0)
             return configError(QStringLiteral("realms[%1].max_retained must not be negative").arg(i));
+        if (r.maxRetainedBytes < 1024)
+            return configError(QStringLiteral("realms[%1].max_retained_bytes must be at least 1024").arg(i));
     }
     QSet<QString> principals;
     QHash<QString, QString> keyOwners; // cryptosign public key -> authid

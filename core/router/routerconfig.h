@@ -19,9 +19,11 @@
 //        "anonymous_role": "anonymous",                // optional, authrole given to anonymous sessions
 //        "event_history": [                            // optional: keep the last "limit" events (1..100000, default
 //          {"uri": "com.example.", "match": "prefix",  // 100) of these subscriptions, for wamp.subscription.get_events;
-//           "limit": 100}],                            // match exact (default) | prefix | wildcard
-//        "max_retained": 1000}                         // optional (0..100000): retained events (PUBLISH retain=true), one per
+//           "limit": 100, "max_bytes": 16777216}],     // match exact (default) | prefix | wildcard; max_bytes: payload
+//                                                      // budget of this history (approximate, default 16 MiB)
+//        "max_retained": 1000,                         // optional (0..100000): retained events (PUBLISH retain=true), one per
 //                                                      // topic; the oldest topic is dropped beyond this (0 = off)
+//        "max_retained_bytes": 67108864}               // optional: payload budget of all retained events (default 64 MiB)
 //     ],
 //     "auto_create_realms": false,                     // true: a HELLO for an unknown realm creates it (anonymous allowed)
 //     "users": [                                       // static principals (ticket, wampcra, cryptosign, scram)
@@ -77,6 +79,7 @@ struct EventHistoryConfig
     QString uri;
     QString match = QStringLiteral("exact"); ///< exact | prefix | wildcard
     int limit = 100;
+    qint64 maxBytes = 16 * 1024 * 1024; ///< approximate payload bytes kept by this history
 };
 
 struct RealmConfig
@@ -86,6 +89,7 @@ struct RealmConfig
     QString anonymousRole = QStringLiteral("anonymous");
     QList<EventHistoryConfig> eventHistory;
     int maxRetained = 1000; ///< retained events (one per topic); 0 disables retention
+    qint64 maxRetainedBytes = 64 * 1024 * 1024; ///< approximate payload bytes of all retained events
 };
 
 struct ListenerConfig

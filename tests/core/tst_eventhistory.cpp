@@ -4,6 +4,7 @@
 
 #include "routerfixture.h"
 
+#include "router/eventstore.h"
 #include "router/routerconfig.h"
 #include "wamp/errors.h"
 
@@ -76,6 +77,12 @@ private slots:
                                     << s("limit must be between 1 and 100000");
         QTest::newRow("unknown key") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a","size":3}]}]})")
                                      << s("unknown key \"size\"");
+        QTest::newRow("max_bytes") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a","max_bytes":4096}],"max_retained_bytes":8192}]})")
+                                   << QString();
+        QTest::newRow("max_bytes too small") << s(R"({"realms":[{"name":"r","event_history":[{"uri":"com.a","max_bytes":10}]}]})")
+                                             << s("max_bytes must be between 1024");
+        QTest::newRow("max_retained_bytes too small") << s(R"({"realms":[{"name":"r","max_retained_bytes":1}]})")
+                                                      << s("realms[0].max_retained_bytes must be between 1024");
         QTest::newRow("max_retained negative") << s(R"({"realms":[{"name":"r","max_retained":-1}]})")
                                                << s("realms[0].max_retained must be between 0 and 100000");
     }
@@ -92,6 +99,48 @@ private slots:
             QVERIFY(!c.ok());
             QVERIFY2(c.errorString().contains(error), qPrintable(c.errorString()));
         }
+    }
+
+    void storeByteBudgets()
+    {
+        // History: count and byte budget, oldest dropped first; an event larger than the budget is not kept.
+        router::EventStore store(100, 5000);
+        store.enableHistory(1, 1000, 10000);
+        const QString kilo(1000, u'x');
+        const qint64 one = router::EventStore::approximateSize({kilo}, {});
+        QVERIFY(one > 2000 && one < 2300);
+        for (int i = 0; i < 50; ++i) {
+            router::EventStore::Event e;
+            e.publication = quint64(i + 1);
+            e.args = {kilo};
+            store.record(1, e);
+        }
+        QVERIFY(store.historyBytes(1) <= 10000);
+        QCOMPARE(store.historySize(1), int(10000 / one));
+        QCOMPARE(store.events(1, 1)->first().value(s("publication")).toUInt64(), quint64(50)); // newest kept
+        router::EventStore::Event huge;
+        huge.publication = 99;
+        huge.args = {QString(10000, u'y')};
+        store.record(1, huge);
+        QCOMPARE(store.events(1, 1)->first().value(s("publication")).toUInt64(), quint64(50));
+
+        // Retained: one per topic, count and byte budget.
+        for (int i = 0; i < 10; ++i) {
+            router::EventStore::Retained r;
+            r.event.publication = quint64(i + 1);
+            r.event.args = {kilo};
+            store.retain(s("com.t%1").arg(i), r);
+        }
+        QVERIFY(store.retainedBytes() <= 5000);
+        QCOMPARE(store.retainedCount(), int(5000 / one));
+        QCOMPARE(store.retainedMatching(s("com.t9"), MatchPolicy::Exact).size(), 1);
+        QCOMPARE(store.retainedMatching(s("com.t0"), MatchPolicy::Exact).size(), 0);
+        // Replacing a topic's retained event does not grow the store.
+        const qint64 before = store.retainedBytes();
+        router::EventStore::Retained again;
+        again.event.args = {kilo};
+        store.retain(s("com.t9"), again);
+        QCOMPARE(store.retainedBytes(), before);
     }
 
     void historyBeforeAnySubscriber()

@@ -41,6 +41,7 @@ using client::ConnectionProfile;
 namespace {
 
 constexpr int kConnectionRole = Qt::UserRole + 1;
+constexpr int kRttProbeIntervalMs = 5000;
 
 QIcon stateIcon(Connection::State s)
 {
@@ -290,6 +291,15 @@ void MainWindow::buildActions()
     view->addAction(trafficAct);
     for (QAction *a : m_traffic->actions())
         view->addAction(a);
+    m_rttProbeAct = view->addAction(tr("Measure &round-trip time (a CALL to %1 every 5 s)").arg(Connection::rttProbeProcedure()));
+    m_rttProbeAct->setCheckable(true);
+    m_rttProbeAct->setChecked(m_settings->value(QStringLiteral("view/rttProbe"), true).toBool());
+    connect(m_rttProbeAct, &QAction::toggled, this, [this](bool on) {
+        m_settings->setValue(QStringLiteral("view/rttProbe"), on);
+        for (Connection *c : std::as_const(m_connections))
+            c->setRttProbeInterval(on ? kRttProbeIntervalMs : 0);
+        refreshStatusBar();
+    });
     view->addSeparator();
     QMenu *themes = view->addMenu(tr("T&heme"));
     m_themeGroup = new QActionGroup(this);
@@ -406,6 +416,7 @@ Connection *MainWindow::addProfile(const ConnectionProfile &profile, const QStri
     if (p.id.isEmpty() || connection(p.id))
         p.id = ConnectionProfile::newId();
     auto *c = new Connection(p, this);
+    c->setRttProbeInterval(m_rttProbeAct && !m_rttProbeAct->isChecked() ? 0 : kRttProbeIntervalMs);
     m_connections << c;
     auto *item = new QTreeWidgetItem(m_connectionsItem);
     item->setData(0, kConnectionRole, QVariant::fromValue(c));
@@ -563,8 +574,10 @@ void MainWindow::promptAndOpen(Connection *c, bool writeToKeychain)
         secret = m_options.askSecret(c->profile());
     } else {
         bool ok = false;
-        const QString s = QInputDialog::getText(this, tr("Secret for %1").arg(c->name()),
-                                                tr("%1 secret for auth ID \"%2\":").arg(c->profile().authMethod, c->profile().authid),
+        const QString label = c->profile().authMethod == QStringLiteral("cryptosign")
+                                  ? tr("Ed25519 private key (64 hex digits) for auth ID \"%1\":").arg(c->profile().authid)
+                                  : tr("%1 secret for auth ID \"%2\":").arg(c->profile().authMethod, c->profile().authid);
+        const QString s = QInputDialog::getText(this, tr("Secret for %1").arg(c->name()), label,
                                                 QLineEdit::Password, QString(), &ok);
         if (ok)
             secret = s;
@@ -750,8 +763,8 @@ void MainWindow::refreshStatusBar()
     m_realmLabel->setText(tr("Realm: %1").arg(c->profile().realm));
     m_serializerLabel->setText(tr("Serializer: %1").arg(c->profile().serializer));
     const qint64 rtt = c->lastRttUs();
-    m_rttLabel->setText(rtt < 0 || c->state() != Connection::State::Connected
-                            ? tr("RTT: –")
+    m_rttLabel->setText(!m_rttProbeAct->isChecked()                                    ? tr("RTT: off")
+                        : rtt < 0 || c->state() != Connection::State::Connected ? tr("RTT: –")
                             : tr("RTT: %1 ms (probe)").arg(double(rtt) / 1000.0, 0, 'f', rtt < 10000 ? 2 : 0));
 }
 

@@ -153,6 +153,7 @@ private:
     QAction *m_connectAct = nullptr;
     QAction *m_disconnectAct = nullptr;
     QAction *m_cancelReconnectAct = nullptr;
+    QAction *m_rttProbeAct = nullptr;
     QActionGroup *m_themeGroup = nullptr;
     QPalette m_systemPalette;
     QString m_systemStyle;

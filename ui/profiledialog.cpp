@@ -103,6 +103,9 @@ void ProfileDialog::revalidate()
 {
     const bool secretNeeded = profile().needsSecret();
     m_secret->setEnabled(secretNeeded);
+    m_secret->setPlaceholderText(m_authMethod->currentText() == QStringLiteral("cryptosign")
+                                     ? tr("Ed25519 private key: 64 hex digits (wampscope-cli keygen)")
+                                     : tr("(unchanged; asked for on connect if unknown)"));
     m_secretStorage->setEnabled(secretNeeded);
     const QStringList p = problems();
     m_problems->setText(p.join(QLatin1Char('\n')));

@@ -106,6 +106,11 @@ void Connection::open()
     const auto ss = m_session->state();
     if (ss != session::Session::State::Closed && ss != session::Session::State::Disconnected)
         return; // already connecting or connected
+    if (const QString why = m_profile.secretProblem(m_secret); !why.isEmpty()) {
+        m_lastError = why;
+        setState(State::Failed);
+        return;
+    }
     m_wasJoined = false;
     setState(State::Connecting);
     m_session->open(m_profile.connectOptions(), m_profile.sessionOptions(m_secret));

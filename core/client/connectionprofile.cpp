@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "connectionprofile.h"
 
+#include "auth/cryptosign.h"
 #include "codec/serializer.h"
 
 #include <QJsonArray>
@@ -29,6 +30,17 @@ QStringList ConnectionProfile::knownSchemes()
 bool ConnectionProfile::needsSecret() const
 {
     return authMethod != str("anonymous") && !authMethod.isEmpty();
+}
+
+QString ConnectionProfile::secretProblem(const QString &secret) const
+{
+    if (!needsSecret())
+        return {};
+    if (authMethod == str("cryptosign")) {
+        Result<QByteArray> seed = auth::decodeHex(secret.trimmed(), auth::kEd25519SeedBytes, QObject::tr("the private key"));
+        return seed.ok() ? QString() : seed.errorString();
+    }
+    return secret.isEmpty() ? QObject::tr("The %1 secret is empty.").arg(authMethod) : QString();
 }
 
 QStringList ConnectionProfile::validate() const
@@ -142,7 +154,13 @@ session::SessionOptions ConnectionProfile::sessionOptions(const QString &secret)
     s.auth.method = authMethod;
     s.auth.authid = authid;
     s.auth.authrole = authrole;
-    s.auth.secret = secret;
+    if (authMethod == str("cryptosign")) {
+        // the secret of a cryptosign profile is the Ed25519 private key: the 32-byte seed as 64 hex digits
+        if (Result<QByteArray> seed = auth::decodeHex(secret.trimmed(), auth::kEd25519SeedBytes, QObject::tr("the private key")); seed.ok())
+            s.auth.privateKey = *seed;
+    } else {
+        s.auth.secret = secret;
+    }
     return s;
 }
 

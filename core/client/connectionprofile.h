@@ -46,6 +46,8 @@ struct ConnectionProfile
     /// URL schemes the client transports accept.
     static QStringList knownSchemes();
     bool needsSecret() const;
+    /// What is wrong with \a secret for this auth method (empty: usable). cryptosign: a 64-hex Ed25519 seed.
+    QString secretProblem(const QString &secret) const;
 
     /// Human-readable problems; empty when the profile can be used.
     QStringList validate() const;

@@ -3,6 +3,7 @@
 // across reconnects, visible auto-reconnect with backoff after the router goes away, cancel, and no retry when
 // the router refuses the credentials.
 
+#include "auth/cryptosign.h"
 #include "client/connection.h"
 #include "router/router.h"
 
@@ -145,6 +146,32 @@ private slots:
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::Connected);
         QCOMPARE(c.session()->welcomeDetails().value(QStringLiteral("authid")).toString(), QStringLiteral("alice"));
+    }
+
+    void cryptosignProfile()
+    {
+        const auth::Ed25519KeyPair key = auth::generateEd25519KeyPair();
+        router::RouterConfig cfg = config();
+        router::UserConfig bob;
+        bob.authid = QStringLiteral("bob");
+        bob.authmethod = QStringLiteral("cryptosign");
+        bob.authorizedKeys = {QString::fromLatin1(key.publicKey.toHex())};
+        cfg.users << bob;
+        router::Router r(cfg);
+        QVERIFY(r.start().ok());
+        client::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        p.authMethod = QStringLiteral("cryptosign");
+        p.authid = QStringLiteral("bob");
+        QVERIFY(p.validate().isEmpty());
+        Connection c(p);
+        c.setSecret(QStringLiteral("not hex"));
+        c.open();
+        QCOMPARE(c.state(), Connection::State::Failed); // refused before connecting, with the reason
+        QVERIFY2(c.lastError().contains(QStringLiteral("private key")), qPrintable(c.lastError()));
+        c.setSecret(QString::fromLatin1(key.seed.toHex()));
+        c.open();
+        QTRY_COMPARE(c.state(), Connection::State::Connected);
+        QCOMPARE(c.session()->welcomeDetails().value(QStringLiteral("authmethod")).toString(), QStringLiteral("cryptosign"));
     }
 
     void invalidProfileFails()

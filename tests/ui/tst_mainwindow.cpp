@@ -88,6 +88,17 @@ private slots:
         QVERIFY2(w.statusText().contains(QStringLiteral("Realm: realm1")), qPrintable(w.statusText()));
         QVERIFY(w.statusText().contains(QStringLiteral("Serializer: json")));
         QTRY_VERIFY2(w.statusText().contains(QStringLiteral(" ms (probe)")), qPrintable(w.statusText()));
+        // the probe can be switched off (View menu); the choice is kept
+        QAction *probe = nullptr;
+        for (QAction *a : w.findChildren<QAction *>()) {
+            if (a->text().contains(QStringLiteral("round-trip")))
+                probe = a;
+        }
+        QVERIFY(probe);
+        probe->setChecked(false);
+        QVERIFY(w.statusText().contains(QStringLiteral("RTT: off")));
+        QCOMPARE(settings.value(QStringLiteral("view/rttProbe")).toBool(), false);
+        probe->setChecked(true);
 
         // one tab per panel, placeholders until the panels land
         ui::ConnectionWorkspace *ws = w.workspace(local);

@@ -7,6 +7,7 @@ namespace wb::router {
 
 Realm::Realm(RealmConfig config, RouterStats &stats)
     : m_config(std::move(config)),
+      m_authorizer(m_config.roles),
       m_events(m_config.maxRetained, m_config.maxRetainedBytes),
       m_meta(*this),
       m_broker(*this, stats),

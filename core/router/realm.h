@@ -3,6 +3,7 @@
 
 // A realm: the sessions joined to it plus its broker and dealer. Messages are routed only inside a realm.
 
+#include "authorizer.h"
 #include "broker.h"
 #include "dealer.h"
 #include "eventstore.h"
@@ -29,6 +30,7 @@ public:
     Dealer &dealer() { return m_dealer; }
     MetaApi &meta() { return m_meta; }
     EventStore &events() { return m_events; }
+    const Authorizer &authorizer() const { return m_authorizer; }
 
     void attach(RouterSession *session);
     /// The session left: drops its subscriptions and registrations, settles its pending calls.
@@ -40,6 +42,7 @@ public:
 
 private:
     RealmConfig m_config;
+    Authorizer m_authorizer;
     QHash<quint64, RouterSession *> m_sessions;
     EventStore m_events; // before the broker, which creates the history subscriptions
     MetaApi m_meta;

@@ -155,6 +155,19 @@ void Router::onNewTransport(transport::Transport *transport)
         transport->deleteLater();
         return;
     }
+    const int pendingMax = m_config.maxPendingConnections;
+    const qsizetype pending = m_connections.size() - m_joined.size();
+    if (pendingMax > 0 && pending >= pendingMax) {
+        // Too many connections still in HELLO/authentication: refuse before spending anything on this one.
+        log(QStringLiteral("connection from %1 refused: %2 connections are still joining (max_pending_connections)")
+                .arg(transport->peerAddress())
+                .arg(pending));
+        transport->setParent(this);
+        connect(transport, &transport::Transport::closed, transport, &QObject::deleteLater);
+        QTimer::singleShot(5000, transport, &QObject::deleteLater);
+        transport->close(QStringLiteral("too many pending connections"));
+        return;
+    }
     auto *session = new RouterSession(*this, transport);
     m_connections.append(session);
     qCDebug(lcRouter) << "new connection from" << session->info().peer << session->info().transport

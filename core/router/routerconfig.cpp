@@ -145,6 +145,22 @@ public:
         return !m_error;
     }
 
+    /// Calls \a each(ObjectReader&) for the object under \a key.
+    template<typename F>
+    void readObject(const char *key, F each)
+    {
+        const QString k = QString::fromLatin1(key);
+        if (!m_obj.contains(k) || m_error)
+            return;
+        const QJsonValue v = m_obj.value(k);
+        if (!v.isObject())
+            return fail(QStringLiteral("%1 must be an object, got %2").arg(field(k), typeName(v)));
+        ObjectReader sub(v.toObject(), field(k));
+        each(sub);
+        if (sub.m_error)
+            m_error = sub.m_error;
+    }
+
     bool has(const char *key) const { return m_obj.contains(QString::fromLatin1(key)); }
     void failWith(const QString &message) { fail(message); }
     const QString &path() const { return m_path; }
@@ -229,6 +245,46 @@ void readUserMethodKeys(ObjectReader &r, UserConfig &u)
     u.secret.clear();
 }
 
+/// One entry of realms[].roles[].permissions (Crossbar's static authorization format).
+PermissionConfig readPermission(ObjectReader &r)
+{
+    PermissionConfig p;
+    if (!r.checkKeys({"uri", "match", "allow", "disclose", "cache"}))
+        return p;
+    r.readString("uri", p.uri);
+    if (r.has("match")) {
+        QString match;
+        r.readString("match", match);
+        const auto policy = wamp::parseMatchPolicy(match);
+        if (policy)
+            p.match = *policy;
+        else if (!r.error())
+            r.failWith(QStringLiteral("%1 must be exact, prefix or wildcard, got \"%2\"").arg(r.field(QStringLiteral("match")), match));
+    } else if (p.uri.endsWith(u'*')) {
+        // Crossbar's legacy notation: "com.example.*" is a prefix rule, "com..x" a wildcard rule.
+        p.uri.chop(1);
+        p.match = wamp::MatchPolicy::Prefix;
+    } else if (p.uri.contains(QStringLiteral(".."))) {
+        p.match = wamp::MatchPolicy::Wildcard;
+    }
+    r.readObject("allow", [&p](ObjectReader &a) {
+        if (!a.checkKeys({"call", "register", "publish", "subscribe"}))
+            return;
+        a.readBool("call", p.allowCall);
+        a.readBool("register", p.allowRegister);
+        a.readBool("publish", p.allowPublish);
+        a.readBool("subscribe", p.allowSubscribe);
+    });
+    r.readObject("disclose", [&p](ObjectReader &d) {
+        if (!d.checkKeys({"caller", "publisher"}))
+            return;
+        d.readBool("caller", p.discloseCaller);
+        d.readBool("publisher", p.disclosePublisher);
+    });
+    r.readBool("cache", p.cache);
+    return p;
+}
+
 } // namespace
 
 RouterConfig RouterConfig::defaults()
@@ -254,7 +310,7 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
     RouterConfig c = defaults();
     ObjectReader top(doc.object(), QString());
     if (!top.checkKeys({"listeners", "realms", "auto_create_realms", "users", "max_outbound_queue_bytes",
-                        "auth_timeout_ms"}))
+                        "auth_timeout_ms", "max_sessions", "max_pending_connections"}))
         return *top.error();
 
     if (top.has("listeners")) {
@@ -274,7 +330,7 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
         c.realms.clear();
         top.readObjectList("realms", [&c](ObjectReader &r) {
             if (!r.checkKeys({"name", "allow_anonymous", "anonymous_role", "event_history", "max_retained",
-                              "max_retained_bytes"}))
+                              "max_retained_bytes", "max_sessions", "roles"}))
                 return;
             RealmConfig realm;
             r.readString("name", realm.name);
@@ -292,6 +348,15 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
             });
             r.readInt("max_retained", realm.maxRetained, 0, 100000);
             r.readInt("max_retained_bytes", realm.maxRetainedBytes, 1024, qint64(1) << 40);
+            r.readInt("max_sessions", realm.maxSessions, 0, 10000000);
+            r.readObjectList("roles", [&realm](ObjectReader &role) {
+                if (!role.checkKeys({"name", "permissions"}))
+                    return;
+                RoleConfig rc;
+                role.readString("name", rc.name);
+                role.readObjectList("permissions", [&rc](ObjectReader &perm) { rc.permissions.append(readPermission(perm)); });
+                realm.roles.append(rc);
+            });
             c.realms.append(realm);
         });
     }
@@ -320,6 +385,8 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
     });
     top.readInt("max_outbound_queue_bytes", c.maxOutboundQueueBytes, 1024, std::numeric_limits<qint64>::max() / 2);
     top.readInt("auth_timeout_ms", c.authTimeoutMs, 1, 3600 * 1000);
+    top.readInt("max_sessions", c.maxSessions, 0, 10000000);
+    top.readInt("max_pending_connections", c.maxPendingConnections, 0, 10000000);
     if (top.error())
         return *top.error();
 
@@ -385,6 +452,36 @@ Status RouterConfig::validate() const
             return configError(QStringLiteral("realms[%1].max_retained must not be negative").arg(i));
         if (r.maxRetainedBytes < 1024)
             return configError(QStringLiteral("realms[%1].max_retained_bytes must be at least 1024").arg(i));
+        if (r.maxSessions < 0)
+            return configError(QStringLiteral("realms[%1].max_sessions must not be negative").arg(i));
+        QSet<QString> roleNames;
+        for (qsizetype j = 0; j < r.roles.size(); ++j) {
+            const RoleConfig &role = r.roles.at(j);
+            const QString rp = QStringLiteral("realms[%1].roles[%2]").arg(i).arg(j);
+            if (role.name.isEmpty())
+                return configError(rp + QStringLiteral(".name is missing or empty"));
+            if (roleNames.contains(role.name))
+                return configError(QStringLiteral("%1.name \"%2\" is listed twice").arg(rp, role.name));
+            roleNames.insert(role.name);
+            QSet<QString> rules;
+            for (qsizetype k = 0; k < role.permissions.size(); ++k) {
+                const PermissionConfig &perm = role.permissions.at(k);
+                const QString pp = QStringLiteral("%1.permissions[%2]").arg(rp).arg(k);
+                // "" with prefix matching is Crossbar's "every URI".
+                const bool everything = perm.uri.isEmpty() && perm.match == wamp::MatchPolicy::Prefix;
+                const QString problem = everything ? QString()
+                                                   : wamp::uriProblem(perm.uri, wamp::UriStrictness::Loose,
+                                                                      wamp::emptyComponentsFor(perm.match));
+                if (!problem.isEmpty())
+                    return configError(QStringLiteral("%1.uri \"%2\" is not a valid %3 URI: %4")
+                                           .arg(pp, perm.uri, wamp::matchPolicyName(perm.match), problem));
+                const QString key = wamp::matchPolicyName(perm.match) + QLatin1Char(' ') + perm.uri;
+                if (rules.contains(key))
+                    return configError(QStringLiteral("%1: uri \"%2\" with match %3 is listed twice in this role")
+                                           .arg(pp, perm.uri, wamp::matchPolicyName(perm.match)));
+                rules.insert(key);
+            }
+        }
     }
     QSet<QString> principals;
     QHash<QString, QString> keyOwners; // cryptosign public key -> authid
@@ -453,6 +550,10 @@ Status RouterConfig::validate() const
         return configError(QStringLiteral("max_outbound_queue_bytes must be at least 1024"));
     if (authTimeoutMs < 1)
         return configError(QStringLiteral("auth_timeout_ms must be positive"));
+    if (maxSessions < 0)
+        return configError(QStringLiteral("max_sessions must not be negative"));
+    if (maxPendingConnections < 0)
+        return configError(QStringLiteral("max_pending_connections must not be negative"));
     return {};
 }
 

@@ -23,7 +23,18 @@
 //                                                      // budget of this history (approximate, default 16 MiB)
 //        "max_retained": 1000,                         // optional (0..100000): retained events (PUBLISH retain=true), one per
 //                                                      // topic; the oldest topic is dropped beyond this (0 = off)
-//        "max_retained_bytes": 67108864}               // optional: payload budget of all retained events (default 64 MiB)
+//        "max_retained_bytes": 67108864,              // optional: payload budget of all retained events (default 64 MiB)
+//        "max_sessions": 0,                            // optional, joined sessions in this realm (0 = no limit)
+//        "roles": [                                    // optional, Crossbar-style static authorization; absent or
+//          {"name": "user",                            // empty: every session may do everything. Present: a session
+//           "permissions": [                           // whose authrole is not listed gets ABORT no_such_role
+//             {"uri": "com.example.",                  // the URI (or URI pattern) the rule applies to
+//              "match": "prefix",                      // exact (default) | prefix | wildcard
+//              "allow": {"call": true, "register": false, "publish": true, "subscribe": true},  // default false
+//              "disclose": {"caller": false, "publisher": false},  // force caller/publisher disclosure
+//              "cache": true}                          // accepted for Crossbar compatibility; no effect
+//           ]}
+//        ]}
 //     ],
 //     "auto_create_realms": false,                     // true: a HELLO for an unknown realm creates it (anonymous allowed)
 //     "users": [                                       // static principals (ticket, wampcra, cryptosign, scram)
@@ -40,13 +51,23 @@
 //        "stored_key": "<64 hex>", "server_key": "<64 hex>"}         // StoredKey and ServerKey
 //     ],
 //     "max_outbound_queue_bytes": 67108864,            // per session: a client that stops reading is dropped
-//     "auth_timeout_ms": 10000                         // HELLO..WELCOME must complete within this time
+//     "auth_timeout_ms": 10000,                        // HELLO..WELCOME must complete within this time
+//     "max_sessions": 10000,                           // joined sessions in the whole router (0 = no limit); a
+//                                                      // HELLO beyond it gets ABORT wamp.error.limit_exceeded
+//     "max_pending_connections": 4096                  // connections not yet joined (HELLO/authentication under
+//                                                      // way); beyond it new connections are closed at once
 //   }
+//
+// Authorization: the best matching permission of the session's role decides (exact > longest prefix > best
+// wildcard, as for registrations); no matching permission denies. A denied CALL/REGISTER/SUBSCRIBE/acknowledged
+// PUBLISH gets ERROR wamp.error.not_authorized; an unacknowledged PUBLISH is dropped and logged. The wamp.* meta
+// API is authorized like any other URI (as in Crossbar).
 //
 // Defaults: listeners ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081, realm "realm1" with anonymous access,
 // no users, auto_create_realms false. "authrole" defaults to "user".
 
 #include "wamp/result.h"
+#include "wamp/uri.h"
 
 #include <QList>
 #include <QString>
@@ -82,14 +103,41 @@ struct EventHistoryConfig
     qint64 maxBytes = 16 * 1024 * 1024; ///< approximate payload bytes kept by this history
 };
 
+/// One Crossbar-style permission rule of a role.
+struct PermissionConfig
+{
+    QString uri;
+    wamp::MatchPolicy match = wamp::MatchPolicy::Exact;
+    bool allowCall = false;
+    bool allowRegister = false;
+    bool allowPublish = false;
+    bool allowSubscribe = false;
+    bool discloseCaller = false;
+    bool disclosePublisher = false;
+    bool cache = false; ///< Crossbar's client-side decision cache flag: accepted, no effect here
+};
+
+struct RoleConfig
+{
+    QString name;
+    QList<PermissionConfig> permissions;
+};
+
 struct RealmConfig
 {
+    RealmConfig() = default;
+    explicit RealmConfig(QString realmName) : name(std::move(realmName)) {}
+
     QString name;
     bool allowAnonymous = true;
     QString anonymousRole = QStringLiteral("anonymous");
     QList<EventHistoryConfig> eventHistory;
     int maxRetained = 1000; ///< retained events (one per topic); 0 disables retention
     qint64 maxRetainedBytes = 64 * 1024 * 1024; ///< approximate payload bytes of all retained events
+    /// Empty: no authorization (everything allowed). Otherwise only these roles may join, and act as permitted.
+    QList<RoleConfig> roles;
+    /// Joined sessions in this realm; 0 = no limit.
+    int maxSessions = 0;
 };
 
 struct ListenerConfig
@@ -108,6 +156,10 @@ struct RouterConfig
     qint64 maxOutboundQueueBytes = 64 * 1024 * 1024;
     /// Time from connection to WELCOME (HELLO + authentication).
     int authTimeoutMs = 10000;
+    /// Joined sessions in the whole router; 0 = no limit. A HELLO beyond it gets ABORT wamp.error.limit_exceeded.
+    int maxSessions = 10000;
+    /// Connections that have not joined yet (waiting for HELLO or authenticating); 0 = no limit.
+    int maxPendingConnections = 4096;
 
     /// ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081, realm "realm1" with anonymous access.
     static RouterConfig defaults();

@@ -56,6 +56,9 @@ QString rolesProblem(const Dict &details)
     return {};
 }
 
+/// ABORT reason for a HELLO beyond max_sessions (not in the spec; Crossbar has no such limit).
+const QString kLimitExceeded = QStringLiteral("wamp.error.limit_exceeded");
+
 QString agentString()
 {
     return QStringLiteral("Wampscope " WAMPSCOPE_VERSION);
@@ -254,6 +257,9 @@ void RouterSession::handleHello(const Message &m)
     if (!realm)
         return abortSession(uris::noSuchRealm, QStringLiteral("no realm named %1").arg(realmName));
     m_realm = realm;
+    const QString limit = sessionLimitProblem();
+    if (!limit.isEmpty())
+        return abortSession(kLimitExceeded, limit);
     m_info.realm = realmName;
     m_info.id = m_router.allocateSessionId();
     hello.sessionId = m_info.id;
@@ -288,8 +294,27 @@ void RouterSession::applyAuthStep(const auth::AuthStep &step)
     }
 }
 
+QString RouterSession::sessionLimitProblem() const
+{
+    const int routerMax = m_router.config().maxSessions;
+    if (routerMax > 0 && m_router.sessionCount() >= routerMax)
+        return QStringLiteral("the router has reached its limit of %1 sessions (max_sessions)").arg(routerMax);
+    const int realmMax = m_realm ? m_realm->config().maxSessions : 0;
+    if (realmMax > 0 && m_realm->sessionCount() >= realmMax)
+        return QStringLiteral("realm %1 has reached its limit of %2 sessions (max_sessions)").arg(m_realm->name()).arg(realmMax);
+    return {};
+}
+
 void RouterSession::establish(const auth::AuthStep &step)
 {
+    if (!m_realm->authorizer().hasRole(step.authrole)) {
+        // As Crossbar: an authenticated role that the realm does not define cannot join.
+        return abortSession(uris::noSuchRole, QStringLiteral("authrole \"%1\" (authid %2) is not defined on realm %3")
+                                                  .arg(step.authrole, step.authid, m_info.realm));
+    }
+    const QString limit = sessionLimitProblem(); // others may have joined during the authentication
+    if (!limit.isEmpty())
+        return abortSession(kLimitExceeded, limit);
     m_authTimer.stop();
     m_authenticator.reset();
     m_info.authid = step.authid;
@@ -319,6 +344,71 @@ void RouterSession::establish(const auth::AuthStep &step)
 }
 
 void RouterSession::handleEstablished(const Message &m)
+{
+    switch (m.type()) {
+    case MessageType::Publish:
+    case MessageType::Subscribe:
+    case MessageType::Call:
+    case MessageType::Register:
+        if (m_realm->authorizer().isEnabled()) {
+            const std::optional<Message> allowed = authorizeRequest(m);
+            if (allowed)
+                dispatchEstablished(*allowed);
+            return;
+        }
+        break;
+    default: break;
+    }
+    dispatchEstablished(m);
+}
+
+std::optional<Message> RouterSession::authorizeRequest(const Message &m)
+{
+    Authorizer::Action action = Authorizer::Action::Call;
+    MatchPolicy policy = MatchPolicy::Exact;
+    const Dict options = m.dict();
+    switch (m.type()) {
+    case MessageType::Call: action = Authorizer::Action::Call; break;
+    case MessageType::Publish: action = Authorizer::Action::Publish; break;
+    case MessageType::Subscribe:
+    case MessageType::Register: {
+        action = m.type() == MessageType::Subscribe ? Authorizer::Action::Subscribe : Authorizer::Action::Register;
+        const Value match = options.value(QStringLiteral("match"));
+        const std::optional<MatchPolicy> parsed = match.isString() ? parseMatchPolicy(match.toString()) : std::nullopt;
+        if (!match.isNull() && !parsed)
+            return m; // the broker/dealer answers the bad option
+        policy = parsed.value_or(MatchPolicy::Exact);
+        break;
+    }
+    default: return m;
+    }
+    // Malformed URIs get the broker's/dealer's invalid_uri first, as in Crossbar.
+    if (!isValidUri(m.uri(), UriStrictness::Loose, emptyComponentsFor(policy)))
+        return m;
+    const Authorizer::Decision d = m_realm->authorizer().authorize(m_info.authrole, action, m.uri());
+    if (!d.allowed) {
+        const bool acknowledged = options.value(QStringLiteral("acknowledge")).toBool();
+        if (m.type() != MessageType::Publish || acknowledged)
+            send(Message::error(m.type(), m.requestId(), {}, uris::notAuthorized, {d.reason}));
+        m_router.log(QStringLiteral("session %1 (authid %2): %3 denied: %4%5")
+                         .arg(m_info.id)
+                         .arg(m_info.authid, Message::typeName(m.type()), d.reason,
+                              m.type() == MessageType::Publish && !acknowledged ? QStringLiteral(" (publication dropped)")
+                                                                                 : QString()));
+        return std::nullopt;
+    }
+    if (!d.disclose || options.value(QStringLiteral("disclose_me")).toBool())
+        return m;
+    // The permission forces caller/publisher disclosure: the broker/dealer see disclose_me.
+    List elements = m.elements();
+    elements.removeFirst();
+    Dict disclosed = options;
+    disclosed.insert(QStringLiteral("disclose_me"), true);
+    elements[1] = Value(disclosed);
+    return Message::make(m.type(), elements);
+}
+
+void RouterSession::dispatchEstablished(const Message &m)
 {
     switch (m.type()) {
     case MessageType::Goodbye:

@@ -20,6 +20,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 namespace wb::router {
 
@@ -72,6 +73,13 @@ private:
     void handleHello(const wamp::Message &m);
     void handleAuthenticate(const wamp::Message &m);
     void handleEstablished(const wamp::Message &m);
+    void dispatchEstablished(const wamp::Message &m);
+    /// Authorization of CALL/REGISTER/PUBLISH/SUBSCRIBE (authorizer.h): nullopt when denied (answered with
+    /// ERROR not_authorized, or dropped and logged for an unacknowledged PUBLISH); otherwise the message to
+    /// dispatch, with disclose_me forced when the permission says so.
+    std::optional<wamp::Message> authorizeRequest(const wamp::Message &m);
+    /// ABORT reason when joining would exceed max_sessions (router or realm); empty when fine.
+    QString sessionLimitProblem() const;
     void applyAuthStep(const auth::AuthStep &step);
     void establish(const auth::AuthStep &step);
     /// ABORT with \a reason (before or after WELCOME), log, terminate.

@@ -131,6 +131,14 @@ int Router::sessionCount() const
     return int(m_joined.size());
 }
 
+qint64 Router::queuedOutboundBytes() const
+{
+    qint64 total = 0;
+    for (const RouterSession *s : m_connections)
+        total += s->queuedBytes();
+    return total;
+}
+
 QList<SessionInfo> Router::sessions() const
 {
     QList<SessionInfo> list;

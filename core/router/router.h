@@ -77,6 +77,10 @@ public:
     QList<SessionInfo> sessions() const;
     const RouterConfig &config() const { return m_config; }
     RouterStats stats() const { return m_stats; }
+    /// Bytes queued for sending over all connections right now (bounded by max_outbound_queue_bytes per session).
+    qint64 queuedOutboundBytes() const;
+    /// Every live connection, joined or still in HELLO/authentication.
+    int connectionCount() const { return int(m_connections.size()); }
 
 signals:
     void sessionJoined(const wb::router::SessionInfo &info);

@@ -310,7 +310,7 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
     RouterConfig c = defaults();
     ObjectReader top(doc.object(), QString());
     if (!top.checkKeys({"listeners", "realms", "auto_create_realms", "users", "max_outbound_queue_bytes",
-                        "auth_timeout_ms", "max_sessions", "max_pending_connections"}))
+                        "auth_timeout_ms", "max_sessions", "max_pending_connections", "max_pending_calls"}))
         return *top.error();
 
     if (top.has("listeners")) {
@@ -387,6 +387,7 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
     top.readInt("auth_timeout_ms", c.authTimeoutMs, 1, 3600 * 1000);
     top.readInt("max_sessions", c.maxSessions, 0, 10000000);
     top.readInt("max_pending_connections", c.maxPendingConnections, 0, 10000000);
+    top.readInt("max_pending_calls", c.maxPendingCalls, 0, 10000000);
     if (top.error())
         return *top.error();
 
@@ -554,6 +555,8 @@ Status RouterConfig::validate() const
         return configError(QStringLiteral("max_sessions must not be negative"));
     if (maxPendingConnections < 0)
         return configError(QStringLiteral("max_pending_connections must not be negative"));
+    if (maxPendingCalls < 0)
+        return configError(QStringLiteral("max_pending_calls must not be negative"));
     return {};
 }
 

@@ -56,6 +56,8 @@
 //                                                      // HELLO beyond it gets ABORT wamp.error.limit_exceeded
 //     "max_pending_connections": 4096                  // connections not yet joined (HELLO/authentication under
 //                                                      // way); beyond it new connections are closed at once
+//     "max_pending_calls": 1000,                       // per session: CALLs not answered yet; more get ERROR
+//                                                      // wamp.error.limit_exceeded (0 = no limit)
 //   }
 //
 // Authorization: the best matching permission of the session's role decides (exact > longest prefix > best
@@ -160,6 +162,8 @@ struct RouterConfig
     int maxSessions = 10000;
     /// Connections that have not joined yet (waiting for HELLO or authenticating); 0 = no limit.
     int maxPendingConnections = 4096;
+    /// Per session: CALLs still waiting for their final RESULT/ERROR; 0 = no limit.
+    int maxPendingCalls = 1000;
 
     /// ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081, realm "realm1" with anonymous access.
     static RouterConfig defaults();

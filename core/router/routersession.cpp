@@ -122,12 +122,26 @@ QString RouterSession::label() const
     return m_info.id ? QStringLiteral("%1 (session %2)").arg(m_info.peer).arg(m_info.id) : m_info.peer;
 }
 
+qint64 RouterSession::queuedBytes() const
+{
+    return m_transport && m_transport->isOpen() ? m_transport->bytesToWrite() : 0;
+}
+
 RouterSession::SendResult RouterSession::send(const Message &message)
 {
     const codec::Serializer *ser = serializer();
     if (!ser || m_state == State::Dead || m_state == State::ShuttingDown)
         return SendResult::Closed;
-    return sendEncoded(ser->encode(message.toValue()));
+    const SendResult result = sendEncoded(ser->encode(message.toValue()));
+    if (result == SendResult::Sent && !m_pendingCalls.isEmpty()) {
+        // The final answer to a CALL (max_pending_calls bookkeeping).
+        const bool finalResult = message.type() == MessageType::Result
+                                 && !message.dict().value(QStringLiteral("progress")).toBool();
+        const bool callError = message.type() == MessageType::Error && message.at(1).toInt64().value_or(0) == qint64(MessageType::Call);
+        if (finalResult || callError)
+            m_pendingCalls.remove(message.requestId());
+    }
+    return result;
 }
 
 RouterSession::SendResult RouterSession::sendEncoded(const QByteArray &bytes)
@@ -345,6 +359,20 @@ void RouterSession::establish(const auth::AuthStep &step)
 
 void RouterSession::handleEstablished(const Message &m)
 {
+    if (m.type() == MessageType::Call) {
+        const int cap = m_router.config().maxPendingCalls;
+        if (cap > 0 && m_pendingCalls.size() >= cap && !m_pendingCalls.contains(m.requestId())) {
+            // A caller whose calls are never answered must not grow the dealer's tables without bound.
+            m_router.log(QStringLiteral("session %1: CALL %2 refused: %3 calls pending (max_pending_calls)")
+                             .arg(m_info.id)
+                             .arg(m.requestId())
+                             .arg(m_pendingCalls.size()));
+            send(Message::error(MessageType::Call, m.requestId(), {}, kLimitExceeded,
+                                {QStringLiteral("too many pending calls (max_pending_calls is %1)").arg(cap)}));
+            return;
+        }
+        m_pendingCalls.insert(m.requestId());
+    }
     switch (m.type()) {
     case MessageType::Publish:
     case MessageType::Subscribe:

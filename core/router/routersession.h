@@ -17,6 +17,7 @@
 #include "wamp/message.h"
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -46,6 +47,9 @@ public:
     /// INVOCATION request IDs: sequential per callee session.
     quint64 nextInvocationId() { return m_invocationIds.next(); }
     quint64 lastInvocationId() const { return m_invocationIds.last(); }
+
+    /// Bytes queued on the transport, not yet written to the socket.
+    qint64 queuedBytes() const;
 
     enum class SendResult { Sent, TooLarge, Closed };
     SendResult send(const wamp::Message &message);
@@ -107,6 +111,8 @@ private:
     std::unique_ptr<auth::Authenticator> m_authenticator;
     QTimer m_authTimer;
     wamp::RequestIdSequence m_invocationIds;
+    /// CALL request IDs dispatched and not yet answered with a final RESULT or ERROR (max_pending_calls).
+    QSet<quint64> m_pendingCalls;
 };
 
 } // namespace wb::router

@@ -9,6 +9,11 @@
 #include "wamp/errors.h"
 #include "wamp/ids.h"
 
+#include <QRandomGenerator>
+#include <QTimerEvent>
+
+#include <limits>
+
 namespace wb::router {
 
 using namespace wb::wamp;
@@ -17,15 +22,50 @@ namespace {
 const QString kCallee = QStringLiteral("callee");
 const QString kCallCanceling = QStringLiteral("call_canceling");
 const QString kCallCancelling = QStringLiteral("call_cancelling"); // spelling seen in the wild (wamp-notes §5.4)
+const QString kCaller = QStringLiteral("caller");
 const QString kProgressive = QStringLiteral("progressive_call_results");
+const QString kProgressiveInvocations = QStringLiteral("progressive_call_invocations");
+const QString kProgressiveCalls = QStringLiteral("progressive_calls"); // older name (Bondy, CppWAMP)
+const QString kCallTimeout = QStringLiteral("call_timeout");
+const QString kProgress = QStringLiteral("progress");
+// Crossbar's URIs (wamp-notes §6.2, §6.3).
+const QString kDifferentPolicy = QStringLiteral("wamp.error.procedure_exists_with_different_invocation_policy");
+const QString kDiscloseMeDisallowed = QStringLiteral("wamp.error.option_disallowed.disclose_me");
+constexpr int kRecentStreams = 64; ///< finished progressive-invocation calls remembered per caller
 
 bool supportsCanceling(const RouterSession &s)
 {
     return s.hasFeature(kCallee, kCallCanceling) || s.hasFeature(kCallee, kCallCancelling);
 }
+
+bool supportsProgressiveInvocations(const RouterSession &s, const QString &role)
+{
+    return s.hasFeature(role, kProgressiveInvocations) || s.hasFeature(role, kProgressiveCalls);
+}
+
+Dict interruptOptions(const QString &mode, const QString &reason)
+{
+    return Dict{{QStringLiteral("mode"), mode}, {QStringLiteral("reason"), reason}};
+}
 } // namespace
 
-Dealer::Dealer(Realm &realm, RouterStats &stats) : m_realm(realm), m_stats(stats) {}
+/// Receives the dealer's timer events (the dealer itself is not a QObject).
+class Dealer::TimerHost : public QObject
+{
+public:
+    explicit TimerHost(Dealer &dealer) : m_dealer(dealer) {}
+
+protected:
+    void timerEvent(QTimerEvent *event) override { m_dealer.onTimeout(event->timerId()); }
+
+private:
+    Dealer &m_dealer;
+};
+
+Dealer::Dealer(Realm &realm, RouterStats &stats)
+    : m_realm(realm), m_stats(stats), m_timerHost(std::make_unique<TimerHost>(*this))
+{
+}
 
 Dealer::~Dealer() = default;
 
@@ -34,12 +74,42 @@ Dict Dealer::features()
     return Dict{
         {QStringLiteral("caller_identification"), true},
         {QStringLiteral("pattern_based_registration"), true},
+        {QStringLiteral("shared_registration"), true},
         {QStringLiteral("progressive_call_results"), true},
+        {kProgressiveInvocations, true},
+        {kCallTimeout, true},
         {QStringLiteral("call_canceling"), true},
         {QStringLiteral("session_meta_api"), true},
         {QStringLiteral("registration_meta_api"), true},
         {QStringLiteral("testament_meta_api"), true},
     };
+}
+
+std::optional<Dealer::InvokePolicy> Dealer::parseInvokePolicy(const QString &name)
+{
+    if (name == u"single")
+        return InvokePolicy::Single;
+    if (name == u"roundrobin")
+        return InvokePolicy::RoundRobin;
+    if (name == u"random")
+        return InvokePolicy::Random;
+    if (name == u"first")
+        return InvokePolicy::First;
+    if (name == u"last")
+        return InvokePolicy::Last;
+    return std::nullopt;
+}
+
+QString Dealer::invokePolicyName(InvokePolicy policy)
+{
+    switch (policy) {
+    case InvokePolicy::RoundRobin: return QStringLiteral("roundrobin");
+    case InvokePolicy::Random: return QStringLiteral("random");
+    case InvokePolicy::First: return QStringLiteral("first");
+    case InvokePolicy::Last: return QStringLiteral("last");
+    case InvokePolicy::Single: break;
+    }
+    return QStringLiteral("single");
 }
 
 QHash<QString, Dealer::Registration *> &Dealer::index(MatchPolicy policy)
@@ -108,24 +178,49 @@ void Dealer::onRegister(RouterSession &session, const Message &m)
                                     {QStringLiteral("procedure \"%1\" is in the reserved \"wamp.\" namespace").arg(procedure)}));
         return;
     }
-    QHash<QString, Registration *> &idx = index(*policy);
-    if (Registration *existing = idx.value(procedure)) {
-        // Shared registrations (invoke != single) are not implemented yet: one callee per registration.
-        session.send(Message::error(MessageType::Register, request, {}, uris::procedureAlreadyExists,
-                                    {QStringLiteral("procedure \"%1\" (match %2) is already registered")
-                                         .arg(procedure, matchPolicyName(existing->match))}));
+    const Value invokeValue = options.value(QStringLiteral("invoke"));
+    std::optional<InvokePolicy> invoke = InvokePolicy::Single;
+    if (!invokeValue.isNull())
+        invoke = invokeValue.isString() ? parseInvokePolicy(invokeValue.toString()) : std::nullopt;
+    if (!invoke) {
+        session.send(Message::error(
+            MessageType::Register, request, {}, uris::invalidArgument,
+            {QStringLiteral("option invoke must be \"single\", \"roundrobin\", \"random\", \"first\" or \"last\", got %1")
+                 .arg(invokeValue.toDebugString())}));
         return;
     }
-    auto owned = std::make_unique<Registration>();
-    owned->id = newRegistrationId();
-    owned->uri = procedure;
-    owned->match = *policy;
-    owned->callees.append(&session);
-    owned->discloseCaller = options.value(QStringLiteral("disclose_caller")).toBool();
-    owned->created = QDateTime::currentDateTimeUtc();
-    Registration *reg = owned.get();
-    m_byId.emplace(reg->id, std::move(owned));
-    idx.insert(procedure, reg);
+    QHash<QString, Registration *> &idx = index(*policy);
+    Registration *reg = idx.value(procedure);
+    if (reg) {
+        // Shared registration (wamp-notes §11.7): the first registrant fixes the policy; "single" admits nobody else.
+        if (reg->invoke == InvokePolicy::Single || reg->callees.contains(&session)) {
+            session.send(Message::error(MessageType::Register, request, {}, uris::procedureAlreadyExists,
+                                        {QStringLiteral("procedure \"%1\" (match %2) is already registered")
+                                             .arg(procedure, matchPolicyName(reg->match))}));
+            return;
+        }
+        if (reg->invoke != *invoke) {
+            session.send(Message::error(MessageType::Register, request, {}, kDifferentPolicy,
+                                        {QStringLiteral("procedure \"%1\" is registered with invoke policy %2, not %3")
+                                             .arg(procedure, invokePolicyName(reg->invoke), invokePolicyName(*invoke))}));
+            return;
+        }
+    } else {
+        auto owned = std::make_unique<Registration>();
+        owned->id = newRegistrationId();
+        owned->uri = procedure;
+        owned->match = *policy;
+        owned->invoke = *invoke;
+        owned->created = QDateTime::currentDateTimeUtc();
+        reg = owned.get();
+        m_byId.emplace(reg->id, std::move(owned));
+        idx.insert(procedure, reg);
+    }
+    reg->callees.append(&session);
+    if (options.value(QStringLiteral("disclose_caller")).toBool())
+        reg->discloseCaller.insert(&session);
+    if (options.value(QStringLiteral("forward_timeout")).toBool())
+        reg->forwardTimeout.insert(&session);
     m_bySession[&session].insert(reg->id);
     session.send(Message::registered(request, reg->id));
     m_realm.meta().registered(session, *reg, reg->callees.size() == 1);
@@ -168,7 +263,14 @@ QList<const Dealer::Registration *> Dealer::registrationsOf(RouterSession *sessi
 
 void Dealer::removeCallee(Registration *reg, RouterSession *session)
 {
-    reg->callees.removeOne(session);
+    const qsizetype pos = reg->callees.indexOf(session);
+    if (pos < 0)
+        return;
+    reg->callees.removeAt(pos);
+    reg->discloseCaller.remove(session);
+    reg->forwardTimeout.remove(session);
+    if (quint64(pos) < reg->roundRobin) // keep the roundrobin cursor on the same next callee
+        --reg->roundRobin;
     m_realm.meta().unregistered(*session, *reg, reg->callees.isEmpty());
     if (reg->callees.isEmpty()) {
         index(reg->match).remove(reg->uri);
@@ -204,47 +306,207 @@ void Dealer::sendCallError(quint64 callerId, quint64 callRequestId, const QStrin
         caller->send(Message::error(MessageType::Call, callRequestId, {}, error, args, kwargs));
 }
 
+RouterSession *Dealer::pickCallee(Registration &reg)
+{
+    const qsizetype n = reg.callees.size();
+    if (n == 0)
+        return nullptr;
+    switch (reg.invoke) {
+    case InvokePolicy::RoundRobin: {
+        const quint64 i = reg.roundRobin % quint64(n);
+        reg.roundRobin = i + 1;
+        return reg.callees.at(qsizetype(i));
+    }
+    case InvokePolicy::Random: return reg.callees.at(qsizetype(QRandomGenerator::global()->bounded(quint64(n))));
+    case InvokePolicy::Last: return reg.callees.constLast();
+    case InvokePolicy::First:
+    case InvokePolicy::Single: break;
+    }
+    return reg.callees.constFirst();
+}
+
+bool Dealer::discloseCaller(const Registration &reg, RouterSession *callee, bool requested) const
+{
+    const QString &policy = m_realm.config().discloseCaller;
+    if (policy == u"always")
+        return true;
+    if (policy == u"never")
+        return false;
+    return requested || reg.discloseCaller.contains(callee);
+}
+
+void Dealer::rememberStream(quint64 callerId, quint64 callRequestId)
+{
+    QList<quint64> &recent = m_recentStreams[callerId];
+    if (recent.contains(callRequestId))
+        return;
+    if (recent.size() >= kRecentStreams)
+        recent.removeFirst();
+    recent.append(callRequestId);
+}
+
+bool Dealer::isRecentStream(quint64 callerId, quint64 callRequestId) const
+{
+    const auto it = m_recentStreams.constFind(callerId);
+    return it != m_recentStreams.constEnd() && it->contains(callRequestId);
+}
+
+void Dealer::startTimer(Invocation &inv)
+{
+    stopTimer(inv);
+    if (inv.timeoutMs <= 0)
+        return;
+    inv.timerId = m_timerHost->startTimer(inv.timeoutMs, Qt::PreciseTimer);
+    if (inv.timerId)
+        m_timers.insert(inv.timerId, Key{inv.calleeId, inv.invocationId});
+}
+
+void Dealer::stopTimer(Invocation &inv)
+{
+    if (!inv.timerId)
+        return;
+    m_timerHost->killTimer(inv.timerId);
+    m_timers.remove(inv.timerId);
+    inv.timerId = 0;
+}
+
+void Dealer::onTimeout(int timerId)
+{
+    const Key calleeKey = m_timers.value(timerId);
+    auto it = m_byCallee.find(calleeKey);
+    if (it == m_byCallee.end()) {
+        m_timerHost->killTimer(timerId);
+        m_timers.remove(timerId);
+        return;
+    }
+    // wamp-notes §11.3: cancel like killnowait (skip for a callee without call_canceling), caller gets wamp.error.timeout.
+    const Invocation inv = *it;
+    finishInvocation(inv);
+    RouterSession *callee = m_realm.session(inv.calleeId);
+    if (callee && callee->isEstablished() && supportsCanceling(*callee))
+        callee->send(Message::interrupt(inv.invocationId, interruptOptions(QStringLiteral("killnowait"), uris::timeout)));
+    sendCallError(inv.callerId, inv.callRequestId, uris::timeout,
+                  {QStringLiteral("no result within the call timeout of %1 ms").arg(inv.timeoutMs)});
+}
+
+void Dealer::onCallChunk(RouterSession &caller, const Message &m, Invocation &inv)
+{
+    // A continuation of a progressive call invocation (wamp-notes §11.2): same callee, same INVOCATION ID; the
+    // options of the first CALL stay in force, later chunks only carry progress.
+    const bool more = m.dict().value(kProgress).toBool();
+    RouterSession *callee = m_realm.session(inv.calleeId);
+    if (!callee)
+        return;
+    Dict details;
+    if (more)
+        details.insert(kProgress, true);
+    else
+        inv.inputOpen = false;
+    const auto sent = callee->send(Message::invocation(inv.invocationId, inv.registrationId, details, m.args(), m.kwargs()));
+    if (sent == RouterSession::SendResult::Sent)
+        return;
+    const Invocation done = inv;
+    finishInvocation(done);
+    if (sent == RouterSession::SendResult::TooLarge) {
+        if (supportsCanceling(*callee))
+            callee->send(Message::interrupt(done.invocationId, interruptOptions(QStringLiteral("killnowait"), uris::canceled)));
+        caller.send(Message::error(MessageType::Call, done.callRequestId, {}, uris::payloadSizeExceeded,
+                                   {QStringLiteral("a call chunk is larger than the callee's transport accepts")}));
+    } else {
+        caller.send(Message::error(MessageType::Call, done.callRequestId, {}, uris::canceled,
+                                   {QStringLiteral("callee left before answering")}));
+    }
+}
+
 void Dealer::onCall(RouterSession &caller, const Message &m)
 {
     const quint64 request = m.requestId();
     const Key callerKey{caller.id(), request};
-    if (m_byCaller.contains(callerKey)) {
+    const Dict options = m.dict();
+    const Value progressValue = options.value(kProgress);
+    const bool progressChunk = progressValue.toBool();
+    if (progressChunk && !supportsProgressiveInvocations(caller, kCaller)) {
+        caller.protocolViolation(QStringLiteral("CALL with progress=true, but the caller did not announce %1")
+                                     .arg(kProgressiveInvocations));
+        return;
+    }
+    if (const auto ck = m_byCaller.constFind(callerKey); ck != m_byCaller.constEnd()) {
+        auto it = m_byCallee.find(*ck);
+        if (it != m_byCallee.end() && it->inputOpen)
+            return onCallChunk(caller, m, *it);
         caller.protocolViolation(QStringLiteral("CALL request ID %1 is already used by a pending call").arg(request));
         return;
     }
+    if (isRecentStream(caller.id(), request)) {
+        // A late chunk of a progressive call invocation that has completed: silently discarded (wamp-notes §11.2).
+        qCDebug(lcRouter) << "session" << caller.id() << "late CALL chunk for finished call" << request << "discarded";
+        return;
+    }
+    // Any error answer to the first chunk of a stream also ends it: later chunks are then discarded.
+    auto fail = [&](const QString &error, const QString &text) {
+        if (progressChunk)
+            rememberStream(caller.id(), request);
+        caller.send(Message::error(MessageType::Call, request, {}, error, {text}));
+    };
+    if (!progressValue.isNull() && !progressValue.isBool())
+        return fail(uris::invalidArgument, QStringLiteral("option progress must be a boolean"));
     const QString procedure = m.uri();
     const QString problem = uriProblem(procedure);
-    if (!problem.isEmpty()) {
-        caller.send(Message::error(MessageType::Call, request, {}, uris::invalidUri, {problem}));
-        return;
+    if (!problem.isEmpty())
+        return fail(uris::invalidUri, problem);
+    int timeoutMs = 0;
+    const Value timeoutValue = options.value(QStringLiteral("timeout"));
+    if (!timeoutValue.isNull()) {
+        const std::optional<quint64> t = timeoutValue.isDouble() && timeoutValue.toDouble() >= 0
+                                             ? std::optional<quint64>(quint64(timeoutValue.toDouble()))
+                                             : timeoutValue.toUInt64();
+        if (!t || *t > quint64(std::numeric_limits<int>::max()))
+            return fail(uris::invalidArgument,
+                        QStringLiteral("option timeout must be a number of milliseconds (0 = none), got %1")
+                            .arg(timeoutValue.toDebugString()));
+        timeoutMs = int(*t);
     }
     if (m_realm.meta().handleCall(caller, m))
         return; // a meta procedure served by the router itself (wamp-notes §13)
+    const bool discloseMe = options.value(QStringLiteral("disclose_me")).toBool();
+    if (discloseMe && m_realm.config().discloseCaller == u"never")
+        return fail(kDiscloseMeDisallowed, QStringLiteral("this realm never discloses callers"));
     Registration *reg = bestMatch(procedure);
-    if (!reg || reg->callees.isEmpty()) {
-        caller.send(Message::error(MessageType::Call, request, {}, uris::noSuchProcedure,
-                                   {QStringLiteral("no callee registered for procedure '%1'").arg(procedure)}));
-        return;
-    }
-    RouterSession *callee = reg->callees.constFirst();
-    const Dict options = m.dict();
+    if (!reg || reg->callees.isEmpty())
+        return fail(uris::noSuchProcedure, QStringLiteral("no callee registered for procedure '%1'").arg(procedure));
+    RouterSession *callee = pickCallee(*reg);
+    if (progressChunk && (!supportsProgressiveInvocations(*callee, kCallee) || !supportsCanceling(*callee)))
+        return fail(uris::featureNotSupported,
+                    QStringLiteral("the callee of '%1' does not support progressive call invocations").arg(procedure));
 
     Invocation inv;
     inv.callerId = caller.id();
     inv.callRequestId = request;
     inv.calleeId = callee->id();
     inv.invocationId = callee->nextInvocationId();
+    inv.registrationId = reg->id;
+    inv.inputOpen = inv.streamed = progressChunk;
 
     Dict details;
     if (reg->match != MatchPolicy::Exact)
         details.insert(QStringLiteral("procedure"), procedure);
-    // Progressive results only reach a callee that announced them (wamp-notes §11.1); otherwise the
-    // caller simply gets the final result.
-    if (options.value(QStringLiteral("receive_progress")).toBool() && callee->hasFeature(kCallee, kProgressive)) {
+    // Progressive results only reach a callee that announced them and call canceling (wamp-notes §11.1, §5.4);
+    // otherwise the caller simply gets the final result.
+    if (options.value(QStringLiteral("receive_progress")).toBool() && callee->hasFeature(kCallee, kProgressive)
+        && supportsCanceling(*callee)) {
         details.insert(QStringLiteral("receive_progress"), true);
         inv.progressive = true;
     }
-    if (reg->discloseCaller || options.value(QStringLiteral("disclose_me")).toBool()) {
+    if (progressChunk)
+        details.insert(kProgress, true);
+    if (timeoutMs > 0) {
+        // Callee-enforced when the callee asked for it and supports it; otherwise the router enforces it (§11.3).
+        if (reg->forwardTimeout.contains(callee) && callee->hasFeature(kCallee, kCallTimeout))
+            details.insert(QStringLiteral("timeout"), timeoutMs);
+        else
+            inv.timeoutMs = timeoutMs;
+    }
+    if (discloseCaller(*reg, callee, discloseMe)) {
         details.insert(QStringLiteral("caller"), caller.id());
         details.insert(QStringLiteral("caller_authid"), caller.info().authid);
         details.insert(QStringLiteral("caller_authrole"), caller.info().authrole);
@@ -256,10 +518,12 @@ void Dealer::onCall(RouterSession &caller, const Message &m)
     ++m_stats.calls;
     // The payload is forwarded unchanged (never re-wrapped).
     const auto sent = callee->send(Message::invocation(inv.invocationId, reg->id, details, m.args(), m.kwargs()));
-    if (sent == RouterSession::SendResult::Sent)
+    if (sent == RouterSession::SendResult::Sent) {
+        if (auto it = m_byCallee.find(calleeKey); it != m_byCallee.end())
+            startTimer(*it);
         return;
-    m_byCallee.remove(calleeKey);
-    m_byCaller.remove(callerKey);
+    }
+    finishInvocation(inv);
     if (sent == RouterSession::SendResult::TooLarge)
         caller.send(Message::error(MessageType::Call, request, {}, uris::payloadSizeExceeded,
                                    {QStringLiteral("the call is larger than the callee's transport accepts")}));
@@ -294,13 +558,13 @@ void Dealer::onCancel(RouterSession &caller, const Message &m)
         if (it->killRequested)
             return; // repeated CANCEL
         it->killRequested = true;
-        callee->send(Message::interrupt(it->invocationId, {{QStringLiteral("mode"), QStringLiteral("kill")}}));
+        callee->send(Message::interrupt(it->invocationId, interruptOptions(QStringLiteral("kill"), uris::canceled)));
         return; // the callee's ERROR (or a YIELD if it finished first) answers the caller
     }
     const Invocation inv = *it;
     finishInvocation(inv);
     if (mode == u"killnowait" && callee)
-        callee->send(Message::interrupt(inv.invocationId, {{QStringLiteral("mode"), QStringLiteral("killnowait")}}));
+        callee->send(Message::interrupt(inv.invocationId, interruptOptions(QStringLiteral("killnowait"), uris::canceled)));
     caller.send(Message::error(MessageType::Call, inv.callRequestId, {}, uris::canceled,
                                {QStringLiteral("canceled by the caller")}));
 }
@@ -326,6 +590,12 @@ Dealer::Invocation *Dealer::invocationFor(RouterSession &callee, const Message &
 
 void Dealer::finishInvocation(const Invocation &inv)
 {
+    if (inv.timerId) {
+        m_timerHost->killTimer(inv.timerId);
+        m_timers.remove(inv.timerId);
+    }
+    if (inv.inputOpen)
+        rememberStream(inv.callerId, inv.callRequestId);
     m_byCaller.remove(Key{inv.callerId, inv.callRequestId});
     m_byCallee.remove(Key{inv.calleeId, inv.invocationId});
 }
@@ -343,6 +613,7 @@ void Dealer::onYield(RouterSession &callee, const Message &m)
             qCDebug(lcRouter) << "session" << callee.id() << "progressive YIELD without receive_progress discarded";
             return;
         }
+        startTimer(*inv); // the timeout bounds the gap between results (wamp-notes §11.1)
         if (caller)
             caller->send(Message::result(inv->callRequestId, {{QStringLiteral("progress"), true}}, m.args(), m.kwargs()));
         return;
@@ -402,8 +673,9 @@ void Dealer::removeSession(RouterSession *session)
         // Forget the call; tell the callee to stop if it can be told (wamp-notes §10.2).
         RouterSession *callee = m_realm.session(inv.calleeId);
         if (callee && callee->isEstablished() && supportsCanceling(*callee))
-            callee->send(Message::interrupt(inv.invocationId, {{QStringLiteral("mode"), QStringLiteral("killnowait")}}));
+            callee->send(Message::interrupt(inv.invocationId, interruptOptions(QStringLiteral("killnowait"), uris::canceled)));
     }
+    m_recentStreams.remove(sid);
 }
 
 } // namespace wb::router

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// Remote procedure calls (wamp-notes §10.2, §11.1, §11.4-11.6). Registrations are keyed by (uri, match) with
-// precedence exact > longest prefix > best wildcard. A registration holds a list of callees so that shared
-// registrations can come later; for now only one callee per registration is allowed.
+// Remote procedure calls (wamp-notes §10.2, §11.1-11.7). Registrations are keyed by (uri, match) with
+// precedence exact > longest prefix > best wildcard. A registration holds an ordered list of callees (shared
+// registrations, REGISTER.Options.invoke single | roundrobin | random | first | last; the first registrant fixes
+// the policy). Router-enforced call timeouts (CALL.Options.timeout) run on one timer per invocation; progressive
+// call invocations (CALL{progress:true} chunks with one request ID) stick to the callee chosen for the first chunk.
 //
 // Invocations are tracked by (callee session ID, INVOCATION request ID) and indexed by (caller session ID,
 // CALL request ID). Session IDs rather than pointers: a session that has left simply is not found.
@@ -16,7 +18,10 @@
 #include <QList>
 #include <QSet>
 
+#include <QObject>
+
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -48,15 +53,21 @@ public:
     int pendingInvocationCount() const { return int(m_byCallee.size()); }
     static wamp::Dict features();
 
+    enum class InvokePolicy { Single, RoundRobin, Random, First, Last };
+    static std::optional<InvokePolicy> parseInvokePolicy(const QString &name);
+    static QString invokePolicyName(InvokePolicy policy);
+
     struct Registration
     {
         quint64 id = 0;
         QString uri;
         wamp::MatchPolicy match = wamp::MatchPolicy::Exact;
-        QList<RouterSession *> callees; ///< shared registrations later; today exactly one
-        bool discloseCaller = false;
-        QDateTime created;                      ///< UTC, for the meta API
-        QString invoke = QStringLiteral("single"); ///< invocation policy, for the meta API
+        InvokePolicy invoke = InvokePolicy::Single;
+        QList<RouterSession *> callees;       ///< in registration order (shared registrations)
+        QSet<RouterSession *> discloseCaller; ///< callees that asked REGISTER.Options.disclose_caller
+        QSet<RouterSession *> forwardTimeout; ///< callees that asked REGISTER.Options.forward_timeout
+        quint64 roundRobin = 0;               ///< next callee index for roundrobin
+        QDateTime created; ///< UTC, for the meta API
     };
     // ---- read access for the meta API ----
     const Registration *registration(quint64 id) const;
@@ -74,8 +85,13 @@ private:
         quint64 callRequestId = 0;
         quint64 calleeId = 0;
         quint64 invocationId = 0;
+        quint64 registrationId = 0;
         bool progressive = false;  ///< caller asked for and callee supports progressive results
         bool killRequested = false; ///< CANCEL mode kill: INTERRUPT sent, waiting for the callee's answer
+        bool inputOpen = false;     ///< progressive call invocation: more CALL chunks may follow
+        bool streamed = false;      ///< started as a progressive call invocation
+        int timeoutMs = 0;          ///< router-enforced CALL.Options.timeout (0: none)
+        int timerId = 0;
     };
 
     QHash<QString, Registration *> &index(wamp::MatchPolicy policy);
@@ -86,6 +102,15 @@ private:
     /// never issued to this session: protocol violation (also nullptr; \a violated set).
     Invocation *invocationFor(RouterSession &callee, const wamp::Message &m, bool *violated);
     void finishInvocation(const Invocation &inv);
+    RouterSession *pickCallee(Registration &reg);
+    bool discloseCaller(const Registration &reg, RouterSession *callee, bool requested) const;
+    void onCallChunk(RouterSession &caller, const wamp::Message &m, Invocation &inv);
+    void startTimer(Invocation &inv);
+    void stopTimer(Invocation &inv);
+    void onTimeout(int timerId);
+    /// Remember a finished progressive-invocation CALL so that late chunks are discarded (wamp-notes §11.2).
+    void rememberStream(quint64 callerId, quint64 callRequestId);
+    bool isRecentStream(quint64 callerId, quint64 callRequestId) const;
     void sendCallError(quint64 callerId, quint64 callRequestId, const QString &error, const wamp::List &args = {},
                        const wamp::Dict &kwargs = {});
 
@@ -98,6 +123,10 @@ private:
     QHash<RouterSession *, QSet<quint64>> m_bySession;
     QHash<Key, Invocation> m_byCallee;  ///< (callee, invocation ID) -> invocation
     QHash<Key, Key> m_byCaller;         ///< (caller, CALL request ID) -> (callee, invocation ID)
+    QHash<int, Key> m_timers;           ///< timer ID -> (callee, invocation ID)
+    QHash<quint64, QList<quint64>> m_recentStreams; ///< caller -> last finished progressive-invocation request IDs
+    class TimerHost;
+    std::unique_ptr<TimerHost> m_timerHost;
 };
 
 } // namespace wb::router

@@ -40,7 +40,7 @@ Dict registrationDetails(const Dealer::Registration &reg)
                 {QStringLiteral("created"), isoTime(reg.created)},
                 {QStringLiteral("uri"), reg.uri},
                 {QStringLiteral("match"), matchPolicyName(reg.match)},
-                {QStringLiteral("invoke"), reg.invoke}};
+                {QStringLiteral("invoke"), Dealer::invokePolicyName(reg.invoke)}};
 }
 
 Dict byPolicy(const QList<std::pair<MatchPolicy, quint64>> &items)

@@ -330,7 +330,8 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
         c.realms.clear();
         top.readObjectList("realms", [&c](ObjectReader &r) {
             if (!r.checkKeys({"name", "allow_anonymous", "anonymous_role", "event_history", "max_retained",
-                              "max_retained_bytes", "max_sessions", "roles"}))
+                              "max_retained_bytes", "max_sessions", "roles",
+                              "disclose_caller"}))
                 return;
             RealmConfig realm;
             r.readString("name", realm.name);
@@ -483,6 +484,10 @@ Status RouterConfig::validate() const
                 rules.insert(key);
             }
         }
+        if (r.discloseCaller != u"never" && r.discloseCaller != u"on_request" && r.discloseCaller != u"always")
+            return configError(QStringLiteral("realms[%1].disclose_caller must be never, on_request or always, got \"%2\"")
+                                   .arg(i)
+                                   .arg(r.discloseCaller));
     }
     QSet<QString> principals;
     QHash<QString, QString> keyOwners; // cryptosign public key -> authid

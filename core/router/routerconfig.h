@@ -34,7 +34,9 @@
 //              "disclose": {"caller": false, "publisher": false},  // force caller/publisher disclosure
 //              "cache": true}                          // accepted for Crossbar compatibility; no effect
 //           ]}
-//        ]}
+//        ],
+//        "disclose_caller": "on_request"}              // optional: never | on_request (default) | always: put the
+//                                                      // caller's id/authid/authrole into INVOCATION.Details
 //     ],
 //     "auto_create_realms": false,                     // true: a HELLO for an unknown realm creates it (anonymous allowed)
 //     "users": [                                       // static principals (ticket, wampcra, cryptosign, scram)
@@ -140,6 +142,10 @@ struct RealmConfig
     QList<RoleConfig> roles;
     /// Joined sessions in this realm; 0 = no limit.
     int maxSessions = 0;
+    /// Caller identification policy: "never" (CALL.Options.disclose_me is refused with
+    /// wamp.error.option_disallowed.disclose_me, REGISTER.Options.disclose_caller ignored), "on_request" (when the caller
+    /// or the callee asks) or "always".
+    QString discloseCaller = QStringLiteral("on_request");
 };
 
 struct ListenerConfig

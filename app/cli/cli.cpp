@@ -476,18 +476,62 @@ void printError(const session::WampError &e)
     err(s("error: ") + e.toString());
 }
 
-bool parseTimeout(const QCommandLineParser &p, int &ms)
+/// --NAME SECONDS (a positive number) as milliseconds; 0 when absent.
+bool parseSeconds(const QCommandLineParser &p, const QString &name, int &ms)
 {
     ms = 0;
-    if (!p.isSet(s("timeout")))
+    if (!p.isSet(name))
         return true;
     bool ok = false;
-    const double secs = p.value(s("timeout")).toDouble(&ok);
-    if (!ok || secs <= 0) {
-        err(s("--timeout must be a positive number of seconds"));
+    const double secs = p.value(name).toDouble(&ok);
+    if (!ok || secs <= 0 || secs > 2e6) {
+        err(s("--%1 must be a positive number of seconds").arg(name));
         return false;
     }
     ms = int(secs * 1000);
+    return true;
+}
+
+bool parseTimeout(const QCommandLineParser &p, int &ms) { return parseSeconds(p, s("timeout"), ms); }
+
+/// --NAME MS (an integer >= \a min) in milliseconds; -1 when absent.
+bool parseMillis(const QCommandLineParser &p, const QString &name, int &ms, int min = 0)
+{
+    ms = -1;
+    if (!p.isSet(name))
+        return true;
+    bool ok = false;
+    ms = p.value(name).toInt(&ok);
+    if (!ok || ms < min) {
+        err(s("--%1 must be a whole number of milliseconds >= %2").arg(name).arg(min));
+        return false;
+    }
+    return true;
+}
+
+/// --NAME A,B,C into options[KEY] as a list: session IDs (integers) or strings.
+bool parseListOption(const QCommandLineParser &p, const QString &name, const QString &key, bool ids, Dict &options)
+{
+    if (!p.isSet(name))
+        return true;
+    List items;
+    for (const QString &value : p.values(name)) {
+        for (const QString &part : value.split(u',', Qt::SkipEmptyParts)) {
+            const QString item = part.trimmed();
+            if (!ids) {
+                items.append(item);
+                continue;
+            }
+            bool ok = false;
+            const quint64 id = item.toULongLong(&ok);
+            if (!ok || !isValidId(id)) {
+                err(s("--%1 expects session IDs (integers 1..2^53), got '%2'").arg(name, item));
+                return false;
+            }
+            items.append(id);
+        }
+    }
+    options.insert(key, items);
     return true;
 }
 
@@ -495,15 +539,25 @@ int runCall(const QStringList &arguments)
 {
     QCommandLineParser p;
     p.setApplicationDescription(s("Call PROCEDURE with positional ARGs and --kwarg KEY=VALUE pairs.\n"
-                                  "Prints {\"args\":[...],\"kwargs\":{...}} as one JSON line. Progressive results\n"
-                                  "(--option receive_progress=true) print one line each, marked \"progress\":true.\n"
-                                  "On a WAMP error exits 1 and prints {\"error\":URI,\"args\":[...],\"kwargs\":{...}}."));
+                                  "Prints {\"args\":[...],\"kwargs\":{...}} as one JSON line. With --progress, progressive\n"
+                                  "results print one line each first, marked \"progress\":true.\n"
+                                  "On a WAMP error exits 1 and prints {\"error\":URI,\"args\":[...],\"kwargs\":{...}};\n"
+                                  "a call timeout (wamp.error.timeout, or --wait running out) exits 4."));
     addClientOptions(p);
     p.addPositionalArgument(s("call"), s("The command."));
     p.addPositionalArgument(s("PROCEDURE"), s("Procedure URI."));
     p.addPositionalArgument(s("ARG"), s("Positional arguments (JSON when valid, else a string)."), s("[ARG...]"));
     p.addOption({s("kwarg"), s("Keyword argument KEY=VALUE. Repeatable."), s("KEY=VALUE")});
-    p.addOption({s("timeout"), s("Give up after SECONDS (exit 4)."), s("SECONDS")});
+    p.addOption({s("progress"), s("Ask for progressive results (CALL.Options.receive_progress) and print each one.")});
+    p.addOption({s("timeout"), s("Router-enforced call timeout (CALL.Options.timeout) in milliseconds; 0 = none. The router "
+                                 "cancels the call and answers wamp.error.timeout (exit 4)."), s("MS")});
+    p.addOption({s("wait"), s("Client-side limit: give up after SECONDS without a final result (exit 4)."), s("SECONDS")});
+    p.addOption({s("cancel-after"), s("Send CANCEL after MS milliseconds (see --cancel-mode)."), s("MS")});
+    p.addOption({s("cancel-mode"), s("skip, kill or killnowait (default killnowait)."), s("MODE"), s("killnowait")});
+    p.addOption({s("disclose-me"), s("Ask the router to disclose this caller to the callee (CALL.Options.disclose_me).")});
+    p.addOption({s("chunk"), s("Progressive call invocation: after the first CALL (the ARGs) send one more input chunk per "
+                               "--chunk (JSON: a list becomes args, any other value one argument); the last one ends the input. "
+                               "Repeatable."), s("JSON")});
     if (auto rc = parseOrHelp(p, arguments))
         return *rc;
     const QStringList pos = p.positionalArguments();
@@ -519,28 +573,54 @@ int runCall(const QStringList &arguments)
     Dict kwargs;
     if (!parseTarget(p, s("procedure"), procedure, args, kwargs))
         return ExitUsage;
-    int timeoutMs = 0;
-    if (!parseTimeout(p, timeoutMs))
+    int waitMs = 0, callTimeoutMs = -1, cancelAfterMs = -1;
+    if (!parseSeconds(p, s("wait"), waitMs) || !parseMillis(p, s("timeout"), callTimeoutMs)
+        || !parseMillis(p, s("cancel-after"), cancelAfterMs))
         return ExitUsage;
+    const QString cancelMode = p.value(s("cancel-mode"));
+    if (cancelMode != u"skip" && cancelMode != u"kill" && cancelMode != u"killnowait") {
+        err(s("--cancel-mode must be skip, kill or killnowait, got '%1'").arg(cancelMode));
+        return ExitUsage;
+    }
+    QList<List> chunks;
+    for (const QString &chunk : p.values(s("chunk"))) {
+        const Value v = parseArg(chunk);
+        chunks.append(v.isList() ? v.toList() : List{v});
+    }
+    if (p.isSet(s("progress")))
+        c.options.insert(s("receive_progress"), true);
+    if (callTimeoutMs >= 0)
+        c.options.insert(s("timeout"), callTimeoutMs);
+    if (p.isSet(s("disclose-me")))
+        c.options.insert(s("disclose_me"), true);
+    if (!chunks.isEmpty())
+        c.options.insert(s("progress"), true);
+    // A router that ignores CALL.Options.timeout must not leave us hanging: fall back to a local limit.
+    const bool fallbackWait = waitMs == 0 && callTimeoutMs > 0;
+    if (fallbackWait)
+        waitMs = callTimeoutMs + 5000;
 
     ClientRun run(c);
-    QTimer timer;
+    QTimer timer, cancelTimer;
     timer.setSingleShot(true);
+    cancelTimer.setSingleShot(true);
     return run.exec([&] {
-        if (timeoutMs > 0) {
+        if (waitMs > 0) {
             QObject::connect(&timer, &QTimer::timeout, &timer, [&] {
-                err(s("timeout: no result for %1 within %2 s").arg(procedure).arg(timeoutMs / 1000.0));
+                err(s("timeout: no result for %1 within %2 s").arg(procedure).arg(waitMs / 1000.0));
                 run.finish(ExitTimeout);
             });
-            timer.start(timeoutMs);
+            timer.start(waitMs);
         }
-        run.session().call(
+        const quint64 request = run.session().call(
             procedure, args, kwargs, c.options,
             [&](const session::CallResult &r) {
                 Dict line{{s("args"), r.args}, {s("kwargs"), r.kwargs}};
                 if (r.progress) {
                     line.insert(s("progress"), true);
                     out(jsonLine(line));
+                    if (fallbackWait)
+                        timer.start(waitMs); // the router's timeout bounds the gap between results too
                     return;
                 }
                 out(jsonLine(line));
@@ -548,8 +628,21 @@ int runCall(const QStringList &arguments)
             },
             [&](const session::WampError &e) {
                 printError(e);
-                run.finish(e.uri == session::kSessionLost ? ExitConnection : ExitWampError);
+                run.finish(e.uri == session::kSessionLost ? ExitConnection
+                           : e.uri == uris::timeout       ? ExitTimeout
+                                                          : ExitWampError);
             });
+        if (!request)
+            return;
+        for (qsizetype i = 0; i < chunks.size(); ++i)
+            run.session().sendCallChunk(request, chunks.at(i), {}, i + 1 < chunks.size());
+        if (cancelAfterMs >= 0) {
+            QObject::connect(&cancelTimer, &QTimer::timeout, &cancelTimer, [&, request] {
+                err(s("canceling (mode %1)").arg(cancelMode));
+                run.session().cancel(request, cancelMode);
+            });
+            cancelTimer.start(cancelAfterMs);
+        }
     });
 }
 
@@ -564,6 +657,15 @@ int runPublish(const QStringList &arguments)
     p.addPositionalArgument(s("ARG"), s("Positional arguments (JSON when valid, else a string)."), s("[ARG...]"));
     p.addOption({s("kwarg"), s("Keyword argument KEY=VALUE. Repeatable."), s("KEY=VALUE")});
     p.addOption({s("acknowledge"), s("Ask the router to acknowledge (PUBLISHED or ERROR).")});
+    p.addOption({s("exclude-me"), s("Do not deliver the event to this session (the router's default).")});
+    p.addOption({s("no-exclude-me"), s("Also deliver the event to this session when it is subscribed (exclude_me=false).")});
+    p.addOption({s("eligible"), s("Deliver only to these session IDs (comma-separated; repeatable)."), s("ID,...")});
+    p.addOption({s("exclude"), s("Never deliver to these session IDs (comma-separated; repeatable)."), s("ID,...")});
+    p.addOption({s("eligible-authid"), s("Deliver only to sessions with these authids."), s("AUTHID,...")});
+    p.addOption({s("exclude-authid"), s("Never deliver to sessions with these authids."), s("AUTHID,...")});
+    p.addOption({s("eligible-authrole"), s("Deliver only to sessions with these authroles."), s("ROLE,...")});
+    p.addOption({s("exclude-authrole"), s("Never deliver to sessions with these authroles."), s("ROLE,...")});
+    p.addOption({s("disclose-me"), s("Ask the router to disclose this publisher to subscribers (disclose_me).")});
     if (auto rc = parseOrHelp(p, arguments))
         return *rc;
     const QStringList pos = p.positionalArguments();
@@ -581,6 +683,21 @@ int runPublish(const QStringList &arguments)
         return ExitUsage;
     if (p.isSet(s("acknowledge")))
         c.options.insert(s("acknowledge"), true);
+    if (p.isSet(s("exclude-me")) && p.isSet(s("no-exclude-me"))) {
+        err(s("--exclude-me and --no-exclude-me contradict each other"));
+        return ExitUsage;
+    }
+    if (p.isSet(s("exclude-me")) || p.isSet(s("no-exclude-me")))
+        c.options.insert(s("exclude_me"), p.isSet(s("exclude-me")));
+    if (p.isSet(s("disclose-me")))
+        c.options.insert(s("disclose_me"), true);
+    if (!parseListOption(p, s("eligible"), s("eligible"), true, c.options)
+        || !parseListOption(p, s("exclude"), s("exclude"), true, c.options)
+        || !parseListOption(p, s("eligible-authid"), s("eligible_authid"), false, c.options)
+        || !parseListOption(p, s("exclude-authid"), s("exclude_authid"), false, c.options)
+        || !parseListOption(p, s("eligible-authrole"), s("eligible_authrole"), false, c.options)
+        || !parseListOption(p, s("exclude-authrole"), s("exclude_authrole"), false, c.options))
+        return ExitUsage;
     const bool ack = c.options.value(s("acknowledge")).toBool();
 
     ClientRun run(c);
@@ -689,6 +806,11 @@ int runRegister(const QStringList &arguments)
     p.addOption({s("error-args"), s("Arguments of the error (a JSON list)."), s("JSON")});
     p.addOption({s("error-kwargs"), s("Keyword arguments of the error (a JSON object)."), s("JSON")});
     p.addOption({s("match"), s("exact, prefix or wildcard registration (default exact)."), s("POLICY"), s("exact")});
+    p.addOption({s("invoke"), s("Shared registration policy: single (default), roundrobin, random, first or last."), s("POLICY")});
+    p.addOption({s("disclose-caller"), s("Ask the router to disclose callers (REGISTER.Options.disclose_caller).")});
+    p.addOption({s("progress"), s("When the caller asked for progressive results, send N progressive results "
+                                  "(args [0], [1], ...) before the answer."), s("N")});
+    p.addOption({s("delay"), s("Answer after MS milliseconds (an INTERRUPT stops the wait)."), s("MS")});
     p.addOption({s("count"), s("Exit after serving N invocations."), s("N")});
     if (auto rc = parseOrHelp(p, arguments))
         return *rc;
@@ -717,6 +839,19 @@ int runRegister(const QStringList &arguments)
     }
     if (*match != MatchPolicy::Exact)
         c.options.insert(s("match"), matchPolicyName(*match));
+    if (p.isSet(s("invoke"))) {
+        const QString invoke = p.value(s("invoke"));
+        if (!QStringList{s("single"), s("roundrobin"), s("random"), s("first"), s("last")}.contains(invoke)) {
+            err(s("--invoke must be single, roundrobin, random, first or last, got '%1'").arg(invoke));
+            return ExitUsage;
+        }
+        c.options.insert(s("invoke"), invoke);
+    }
+    if (p.isSet(s("disclose-caller")))
+        c.options.insert(s("disclose_caller"), true);
+    int progressCount = -1, delayMs = -1;
+    if (!parseMillis(p, s("progress"), progressCount, 1) || !parseMillis(p, s("delay"), delayMs))
+        return ExitUsage;
     auto strictJson = [](const QString &flag, const QString &text, Value &into) {
         auto v = codec::serializer(codec::SerializerId::Json)->decode(text.toUtf8());
         if (!v.ok()) {
@@ -771,26 +906,59 @@ int runRegister(const QStringList &arguments)
 
     ClientRun run(c);
     int served = 0;
+    QHash<quint64, QTimer *> delayed; // invocation request ID -> pending answer (--delay)
+    auto answer = [&](const session::InvocationData &inv) {
+        if (progressCount > 0 && inv.details.value(s("receive_progress")).toBool()) {
+            for (int i = 0; i < progressCount; ++i)
+                run.session().yield(inv.requestId, List{i}, {}, Dict{{s("progress"), true}});
+        }
+        if (echo)
+            run.session().yield(inv.requestId, inv.args, inv.kwargs);
+        else if (isError)
+            run.session().yieldError(inv.requestId, errorUri, errorArgs, errorKwargs);
+        else
+            run.session().yield(inv.requestId, resultArgs, resultKwargs);
+        ++served;
+        if (count > 0 && served >= count)
+            run.finish(ExitOk);
+    };
     return run.exec([&] {
         run.session().registerProcedure(
             procedure, c.options,
             [&](const session::InvocationData &inv) {
-                out(jsonLine(Dict{{s("procedure"), inv.procedure}, {s("args"), inv.args}, {s("kwargs"), inv.kwargs},
-                                  {s("details"), inv.details}}));
-                if (echo)
-                    run.session().yield(inv.requestId, inv.args, inv.kwargs);
-                else if (isError)
-                    run.session().yieldError(inv.requestId, errorUri, errorArgs, errorKwargs);
-                else
-                    run.session().yield(inv.requestId, resultArgs, resultKwargs);
-                ++served;
-                if (count > 0 && served >= count)
-                    run.finish(ExitOk);
+                Dict line{{s("procedure"), inv.procedure}, {s("args"), inv.args}, {s("kwargs"), inv.kwargs},
+                          {s("details"), inv.details}};
+                if (inv.progress || inv.continuation)
+                    line.insert(s("request"), inv.requestId);
+                out(jsonLine(line));
+                if (inv.progress)
+                    return; // a progressive call invocation: answer once the final input chunk arrives
+                if (delayMs <= 0)
+                    return answer(inv);
+                auto *timer = new QTimer(&run.session());
+                timer->setSingleShot(true);
+                delayed.insert(inv.requestId, timer);
+                QObject::connect(timer, &QTimer::timeout, timer, [&, inv, timer] {
+                    delayed.remove(inv.requestId);
+                    timer->deleteLater();
+                    answer(inv);
+                });
+                timer->start(delayMs);
             },
             [&](quint64 id) { err(s("registered %1 (registration %2)").arg(procedure).arg(id)); },
             [&](const session::WampError &e) {
                 printError(e);
                 run.finish(e.uri == session::kSessionLost ? ExitConnection : ExitWampError);
+            },
+            [&](quint64 request, const QString &mode) {
+                out(jsonLine(Dict{{s("interrupt"), request}, {s("mode"), mode}}));
+                if (QTimer *timer = delayed.take(request))
+                    timer->deleteLater();
+                if (mode != u"killnowait")
+                    run.session().yieldError(request, uris::canceled, List{s("interrupted")});
+                ++served;
+                if (count > 0 && served >= count)
+                    run.finish(ExitOk);
             });
     });
 }

@@ -117,9 +117,11 @@ void Session::sendHello()
     Dict roles{
         {str("publisher"), features({"publisher_exclusion", "subscriber_blackwhite_listing", "publisher_identification"})},
         {str("subscriber"), features({"pattern_based_subscription", "publisher_identification"})},
-        {str("caller"), features({"progressive_call_results", "call_canceling", "caller_identification", "call_timeout"})},
-        {str("callee"), features({"progressive_call_results", "call_canceling", "caller_identification",
-                                  "pattern_based_registration", "shared_registration"})},
+        {str("caller"), features({"progressive_call_results", "progressive_call_invocations", "call_canceling",
+                                  "caller_identification", "call_timeout"})},
+        {str("callee"), features({"progressive_call_results", "progressive_call_invocations", "call_canceling",
+                                  "caller_identification", "pattern_based_registration", "shared_registration",
+                                  "call_timeout"})},
     };
     Dict details{{str("roles"), roles}, {str("agent"), m_options.agent}};
     const ClientAuth &a = m_options.auth;
@@ -208,6 +210,9 @@ void Session::finish(const QString &reason, const QString &message)
     m_subscriptions.clear();
     m_registrations.clear();
     m_invocations.clear();
+    m_inputStreams.clear();
+    m_recentStreams.clear();
+    m_outputStreams.clear();
     if (m_transport) {
         m_transport->disconnect(this);
         m_transport->close();
@@ -326,8 +331,10 @@ void Session::handle(const Message &m)
         if (m.type() == MessageType::Result) {
             CallResult r{m.args(), m.kwargs(), m.dict(), m.dict().value(str("progress")).toBool()};
             ResultHandler h = it->onResult;
-            if (!r.progress)
+            if (!r.progress) {
                 m_pending.erase(it);
+                m_outputStreams.remove(req);
+            }
             if (h)
                 h(r);
             return;
@@ -375,10 +382,14 @@ void Session::handle(const Message &m)
     case MessageType::Invocation: {
         const quint64 req = m.requestId();
         const quint64 reg = m.at(2).toUInt64().value_or(0);
+        const bool continuation = m_inputStreams.contains(req);
+        if (!continuation && m_recentStreams.contains(req))
+            return; // a late input chunk of an invocation already answered (wamp-notes §11.2)
         auto it = m_registrations.constFind(reg);
         if (it == m_registrations.constEnd()) {
-            send(Message::error(MessageType::Invocation, req, {}, uris::noSuchRegistration,
-                                List{QStringLiteral("registration %1 is not held by this session").arg(reg)}));
+            if (!continuation)
+                send(Message::error(MessageType::Invocation, req, {}, uris::noSuchRegistration,
+                                    List{QStringLiteral("registration %1 is not held by this session").arg(reg)}));
             return;
         }
         InvocationData inv;
@@ -390,6 +401,12 @@ void Session::handle(const Message &m)
             inv.procedure = it->procedure;
         inv.args = m.args();
         inv.kwargs = m.kwargs();
+        inv.progress = inv.details.value(str("progress")).toBool();
+        inv.continuation = continuation;
+        if (inv.progress)
+            m_inputStreams.insert(req);
+        else
+            m_inputStreams.remove(req);
         m_invocations.insert(req, reg);
         InvocationHandler h = it->onInvocation;
         if (h)
@@ -410,8 +427,10 @@ void Session::handle(const Message &m)
         } else if (mode == u"kill") {
             yieldError(req, uris::canceled, List{QStringLiteral("interrupted")});
         }
-        if (mode == u"killnowait")
+        if (mode == u"killnowait") {
             m_invocations.remove(req);
+            endInputStream(req);
+        }
         return;
     }
     default:
@@ -503,6 +522,7 @@ void Session::handleError(const Message &m)
         return; // unknown or already finished request (e.g. canceled locally)
     ErrorHandler h = it->onError;
     m_pending.erase(it);
+    m_outputStreams.remove(req);
     if (h)
         h(WampError{uris::canonicalErrorUri(m.uri()), m.args(), m.kwargs(), m.dict()});
 }
@@ -517,8 +537,21 @@ quint64 Session::call(const QString &procedure, const List &args, const Dict &kw
     const quint64 req = nextRequest();
     Pending p{MessageType::Call, procedure, std::move(onResult), {}, std::move(onError), {}, {}, {}, options};
     m_pending.insert(req, std::move(p));
+    if (options.value(str("progress")).toBool())
+        m_outputStreams.insert(req);
     send(Message::call(req, options, procedure, args, kwargs));
     return req;
+}
+
+bool Session::sendCallChunk(quint64 callRequestId, const List &args, const Dict &kwargs, bool more)
+{
+    auto it = m_pending.constFind(callRequestId);
+    if (it == m_pending.constEnd() || it->kind != MessageType::Call || !m_outputStreams.contains(callRequestId))
+        return false;
+    if (!more)
+        m_outputStreams.remove(callRequestId);
+    // Options of the first CALL stay in force; later chunks carry only progress (wamp-notes §11.2).
+    return send(Message::call(callRequestId, more ? Dict{{str("progress"), true}} : Dict(), it->uri, args, kwargs));
 }
 
 void Session::cancel(quint64 callRequestId, const QString &mode)
@@ -527,6 +560,7 @@ void Session::cancel(quint64 callRequestId, const QString &mode)
     if (it == m_pending.end() || it->kind != MessageType::Call)
         return;
     send(Message::cancel(callRequestId, Dict{{str("mode"), mode}}));
+    m_outputStreams.remove(callRequestId);
     if (mode != u"kill") {
         // Some routers (Crossbar in skip mode) never answer: end the call locally (wamp-notes §11.4).
         ErrorHandler h = it->onError;
@@ -614,8 +648,10 @@ void Session::yield(quint64 invocationRequestId, const List &args, const Dict &k
 {
     if (!m_invocations.contains(invocationRequestId))
         return; // interrupted (killnowait) or already answered
-    if (!options.value(str("progress")).toBool())
+    if (!options.value(str("progress")).toBool()) {
         m_invocations.remove(invocationRequestId);
+        endInputStream(invocationRequestId);
+    }
     send(Message::yield(invocationRequestId, options, args, kwargs));
 }
 
@@ -623,7 +659,17 @@ void Session::yieldError(quint64 invocationRequestId, const QString &errorUri, c
 {
     if (!m_invocations.remove(invocationRequestId))
         return;
+    endInputStream(invocationRequestId);
     send(Message::error(MessageType::Invocation, invocationRequestId, {}, errorUri, args, kwargs));
+}
+
+void Session::endInputStream(quint64 invocationRequestId)
+{
+    if (!m_inputStreams.remove(invocationRequestId))
+        return;
+    m_recentStreams.append(invocationRequestId);
+    while (m_recentStreams.size() > 64)
+        m_recentStreams.removeFirst();
 }
 
 } // namespace wb::session

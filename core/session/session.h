@@ -13,6 +13,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -69,6 +70,10 @@ struct InvocationData
     wamp::Dict details;
     wamp::List args;
     wamp::Dict kwargs;
+    /// Progressive call invocation (wamp-notes §11.2): details.progress, more input chunks follow.
+    bool progress = false;
+    /// A further input chunk of an invocation already delivered (same requestId).
+    bool continuation = false;
 };
 
 struct CallResult
@@ -120,6 +125,10 @@ public:
     // ---- requests; each returns its request ID (0 if not joined: onError is called with kSessionLost) ----
     quint64 call(const QString &procedure, const wamp::List &args, const wamp::Dict &kwargs, const wamp::Dict &options,
                  ResultHandler onResult, ErrorHandler onError);
+    /// Progressive call invocations: start the call with options.progress = true, then send further input chunks with
+    /// the same request ID; \a more = false sends the final chunk. False when the call is no longer pending (finished,
+    /// canceled) or was not started as a stream.
+    bool sendCallChunk(quint64 callRequestId, const wamp::List &args = {}, const wamp::Dict &kwargs = {}, bool more = true);
     /// CANCEL a pending call (mode skip | kill | killnowait).
     void cancel(quint64 callRequestId, const QString &mode = QStringLiteral("killnowait"));
     /// Without options.acknowledge no reply comes: onPublished is called at once with 0.
@@ -191,6 +200,8 @@ private:
     void finish(const QString &reason, const QString &message);
     quint64 nextRequest() { return m_requestIds.next(); }
     void failRequest(const ErrorHandler &h, const QString &reason);
+    /// The invocation was answered: late input chunks for it are dropped.
+    void endInputStream(quint64 invocationRequestId);
 
     QPointer<transport::Transport> m_transport;
     SessionOptions m_options;
@@ -206,6 +217,9 @@ private:
     QHash<quint64, Subscription> m_subscriptions;
     QHash<quint64, Registration> m_registrations;
     QHash<quint64, quint64> m_invocations;      // invocation request id -> registration id (open invocations)
+    QSet<quint64> m_inputStreams;               // open invocations whose caller still sends input chunks
+    QList<quint64> m_recentStreams;             // answered invocations whose input was still open (late chunks dropped)
+    QSet<quint64> m_outputStreams;              // our calls started with progress=true whose input is still open
     QTimer m_goodbyeTimer;
     bool m_finished = false;
 };

@@ -6,10 +6,12 @@
 #include "fakes/fakepeer.h"
 
 #include "router/router.h"
+#include "session/session.h"
 #include "wamp/errors.h"
 #include "wamp/ids.h"
 
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
@@ -142,6 +144,21 @@ private:
         sessionId = idAt(*w, 1);
         m_peers.push_back(std::move(p));
         return m_peers.back().get();
+    }
+
+    /// A client Session (the product's) joined to realm1 over \a scheme, or nullptr.
+    std::unique_ptr<session::Session> clientSession(const QString &scheme = s("ws"), SerializerId ser = SerializerId::Json)
+    {
+        auto sess = std::make_unique<session::Session>();
+        QSignalSpy joined(sess.get(), &session::Session::joined);
+        QSignalSpy left(sess.get(), &session::Session::left);
+        transport::ConnectOptions c;
+        c.url = url(scheme);
+        c.serializer = ser;
+        sess->open(c, {});
+        if (!QTest::qWaitFor([&] { return !joined.isEmpty() || !left.isEmpty(); }, 5000) || joined.isEmpty())
+            return nullptr;
+        return sess;
     }
 
     static void checkAlive(FakePeer *p)
@@ -683,6 +700,93 @@ private slots:
         };
         QCOMPARE(markers(alice), (QStringList{s("only-alice"), s("only-admin"), s("end")}));
         QCOMPARE(markers(anon), (QStringList{s("not-alice"), s("not-admin"), s("and"), s("end")}));
+    }
+    // ------------------------------------------------------------------ the client Session drives all of it
+
+    void clientProgressiveInvocationsAndResults()
+    {
+        auto callee = clientSession(s("rs"), SerializerId::MsgPack);
+        auto caller = clientSession(s("ws"), SerializerId::Json);
+        QVERIFY(callee && caller);
+        QList<session::InvocationData> chunks;
+        bool registered = false;
+        callee->registerProcedure(
+            s("com.sum"), {{s("invoke"), s("roundrobin")}},
+            [&](const session::InvocationData &inv) {
+                chunks.append(inv);
+                // One progressive result per input chunk (full duplex), the sum with the final chunk.
+                if (inv.progress) {
+                    callee->yield(inv.requestId, {inv.args.value(0)}, {}, {{s("progress"), true}});
+                    return;
+                }
+                qint64 sum = 0;
+                for (const auto &c : std::as_const(chunks))
+                    sum += c.args.value(0).toInt64().value_or(0);
+                callee->yield(inv.requestId, {sum});
+            },
+            [&](quint64) { registered = true; }, [](const session::WampError &e) { QFAIL(qPrintable(e.toString())); });
+        QTRY_VERIFY(registered);
+        QList<session::CallResult> results;
+        QString error;
+        const quint64 req = caller->call(
+            s("com.sum"), {1}, {}, {{s("progress"), true}, {s("receive_progress"), true}},
+            [&](const session::CallResult &r) { results.append(r); }, [&](const session::WampError &e) { error = e.uri; });
+        QVERIFY(req);
+        QVERIFY(caller->sendCallChunk(req, {2}));
+        QVERIFY(caller->sendCallChunk(req, {3}));
+        QVERIFY(caller->sendCallChunk(req, {4}, {}, false));
+        QVERIFY(!caller->sendCallChunk(req, {5}, {}, false)); // the input has ended
+        QTRY_VERIFY(!results.isEmpty() && !results.last().progress);
+        QVERIFY(error.isEmpty());
+        QCOMPARE(chunks.size(), 4);
+        QCOMPARE(chunks.at(0).continuation, false);
+        for (int i = 1; i < 4; ++i) {
+            QCOMPARE(chunks.at(i).requestId, chunks.at(0).requestId);
+            QCOMPARE(chunks.at(i).continuation, true);
+        }
+        QCOMPARE(chunks.at(3).progress, false);
+        QCOMPARE(results.size(), 4);
+        QCOMPARE(results.at(0).args, (List{1}));
+        QCOMPARE(results.at(2).args, (List{3}));
+        QCOMPARE(results.at(3).args, (List{10}));
+        QCOMPARE(caller->pendingRequestCount(), 0);
+        // A call not started as a stream takes no chunks.
+        const quint64 plain = caller->call(s("com.sum"), {1}, {}, {}, {}, {});
+        QVERIFY(!caller->sendCallChunk(plain, {2}));
+    }
+
+    void clientInterruptedByTimeoutAndCancel()
+    {
+        auto callee = clientSession();
+        auto caller = clientSession(s("rs"));
+        QVERIFY(callee && caller);
+        QList<std::pair<quint64, QString>> interrupts;
+        QList<quint64> invocations;
+        bool registered = false;
+        callee->registerProcedure(
+            s("com.hang"), {}, [&](const session::InvocationData &inv) { invocations.append(inv.requestId); },
+            [&](quint64) { registered = true; }, {},
+            [&](quint64 request, const QString &mode) {
+                interrupts.append({request, mode});
+                if (mode == u"kill")
+                    callee->yieldError(request, uris::canceled, {s("stopped")});
+            });
+        QTRY_VERIFY(registered);
+        // The router times the call out: the caller gets wamp.error.timeout, the callee INTERRUPT killnowait.
+        session::WampError timeoutError;
+        caller->call(s("com.hang"), {}, {}, {{s("timeout"), 150}}, {}, [&](const session::WampError &e) { timeoutError = e; });
+        QTRY_COMPARE(timeoutError.uri, uris::timeout);
+        QTRY_COMPARE(interrupts.size(), 1);
+        QCOMPARE(interrupts.at(0), std::make_pair(invocations.at(0), s("killnowait")));
+        // CANCEL kill: the callee's own error answers the caller.
+        session::WampError cancelError;
+        const quint64 req = caller->call(s("com.hang"), {}, {}, {}, {}, [&](const session::WampError &e) { cancelError = e; });
+        QTRY_COMPARE(invocations.size(), 2);
+        caller->cancel(req, s("kill"));
+        QTRY_COMPARE(cancelError.uri, uris::canceled);
+        QCOMPARE(interrupts.size(), 2);
+        QCOMPARE(interrupts.at(1), std::make_pair(invocations.at(1), s("kill")));
+        QCOMPARE(cancelError.args, (List{s("stopped")}));
     }
 };
 

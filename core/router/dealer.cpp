@@ -490,20 +490,22 @@ void Dealer::onCall(RouterSession &caller, const Message &m)
     Dict details;
     if (reg->match != MatchPolicy::Exact)
         details.insert(QStringLiteral("procedure"), procedure);
-    // Progressive results only reach a callee that announced them and call canceling (wamp-notes §11.1, §5.4);
-    // otherwise the caller simply gets the final result.
-    if (options.value(QStringLiteral("receive_progress")).toBool() && callee->hasFeature(kCallee, kProgressive)
-        && supportsCanceling(*callee)) {
+    // Progressive results only reach a callee that announced them (wamp-notes §11.1); otherwise the caller simply
+    // gets the final result. Like Crossbar, call_canceling is not required as well: Autobahn|JS 22 callees announce
+    // progressive_call_results without call_canceling (they still never get an INTERRUPT).
+    if (options.value(QStringLiteral("receive_progress")).toBool() && callee->hasFeature(kCallee, kProgressive)) {
         details.insert(QStringLiteral("receive_progress"), true);
         inv.progressive = true;
     }
     if (progressChunk)
         details.insert(kProgress, true);
     if (timeoutMs > 0) {
-        // Callee-enforced when the callee asked for it and supports it; otherwise the router enforces it (§11.3).
-        if (reg->forwardTimeout.contains(callee) && callee->hasFeature(kCallee, kCallTimeout))
+        // A callee that announced call_timeout learns its deadline (as Crossbar forwards it); the router enforces it
+        // unless that callee asked to enforce it itself with REGISTER.Options.forward_timeout (§11.3).
+        const bool calleeTimeouts = callee->hasFeature(kCallee, kCallTimeout);
+        if (calleeTimeouts)
             details.insert(QStringLiteral("timeout"), timeoutMs);
-        else
+        if (!calleeTimeouts || !reg->forwardTimeout.contains(callee))
             inv.timeoutMs = timeoutMs;
     }
     if (discloseCaller(*reg, callee, discloseMe)) {

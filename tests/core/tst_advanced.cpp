@@ -430,6 +430,22 @@ private slots:
         QCOMPARE(err->args(), (List{s("too slow")}));
     }
 
+    void callTimeoutToldAndEnforced()
+    {
+        // A callee that announced call_timeout learns the deadline; without forward_timeout the router still enforces it.
+        FakePeer *callee = joined(streamingRoles());
+        FakePeer *caller = joined();
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        QCOMPARE(callee->register_(s("com.told"))->type(), MessageType::Registered);
+        const quint64 req = caller->nextRequestId();
+        caller->send(Message::call(req, {{s("timeout"), 150}}, s("com.told")));
+        const auto inv = callee->waitFor(MessageType::Invocation);
+        QVERIFY(inv);
+        QCOMPARE(dictAt(*inv, 3).value(s("timeout")), Value(150));
+        QCOMPARE(caller->waitReply(req, {MessageType::Result})->uri(), uris::timeout);
+        QCOMPARE(callee->waitFor(MessageType::Interrupt)->requestId(), inv->requestId());
+    }
+
     void callTimeoutInvalid_data()
     {
         QTest::addColumn<Value>("timeout");
@@ -561,23 +577,30 @@ private slots:
         checkAlive(caller);
     }
 
-    void progressiveResultsNeedCanceling()
+    void progressiveResultsWithoutCanceling()
     {
-        // wamp-notes §5.4: a callee with progressive_call_results but no call_canceling does not get receive_progress.
+        // Like Crossbar: a callee with progressive_call_results but without call_canceling (Autobahn|JS 22) still gets
+        // receive_progress, but never an INTERRUPT (a CANCEL falls back to skip).
         FakePeer *callee = joined(roles(Dict(), features({"progressive_call_results"})));
         FakePeer *caller = joined();
         QVERIFY2(callee && caller, qPrintable(m_error));
         QCOMPARE(callee->register_(s("com.p"))->type(), MessageType::Registered);
-        const quint64 req = caller->nextRequestId();
+        quint64 req = caller->nextRequestId();
         caller->send(Message::call(req, {{s("receive_progress"), true}}, s("com.p")));
-        const auto inv = callee->waitFor(MessageType::Invocation);
+        auto inv = callee->waitFor(MessageType::Invocation);
         QVERIFY(inv);
-        QVERIFY(!dictAt(*inv, 3).contains(s("receive_progress")));
-        callee->send(Message::yield(inv->requestId(), {{s("progress"), true}}, {1})); // not asked for: dropped
+        QCOMPARE(dictAt(*inv, 3).value(s("receive_progress")), Value(true));
+        callee->send(Message::yield(inv->requestId(), {{s("progress"), true}}, {1}));
         callee->send(Message::yield(inv->requestId(), {}, {2}));
-        const auto res = caller->waitReply(req, {MessageType::Result});
-        QCOMPARE(res->args(), (List{2}));
-        QCOMPARE(dictAt(*res, 2), Dict());
+        QCOMPARE(dictAt(*caller->waitReply(req, {MessageType::Result}), 2).value(s("progress")), Value(true));
+        QCOMPARE(caller->waitReply(req, {MessageType::Result})->args(), (List{2}));
+        req = caller->nextRequestId();
+        caller->send(Message::call(req, {{s("receive_progress"), true}}, s("com.p")));
+        inv = callee->waitFor(MessageType::Invocation);
+        caller->send(Message::cancel(req, {{s("mode"), s("killnowait")}}));
+        QCOMPARE(caller->waitReply(req, {MessageType::Result})->uri(), uris::canceled);
+        checkAlive(caller);
+        QCOMPARE(callee->pending(MessageType::Interrupt), 0);
     }
 
     // ------------------------------------------------------------------ caller identification (§11.5)

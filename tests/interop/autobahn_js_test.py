@@ -27,7 +27,7 @@ def main():
     ap.add_argument("--serializer", choices=["json", "msgpack"], default="json")
     ap.add_argument("--timeout", type=float, default=10.0, help="bound for every single wait (s)")
     ap.add_argument("--client", default="autobahn_js_client.js",
-                    help="the Node script to run (autobahn_js_client.js, autobahn_js_meta_client.js)")
+                    help="the Node script to run (autobahn_js_client.js, autobahn_js_meta_client.js, autobahn_js_advanced.js)")
     opt = ap.parse_args()
 
     node = ic.find_node()

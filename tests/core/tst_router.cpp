@@ -248,9 +248,10 @@ private slots:
                                                      s("pattern_based_subscription"), s("publisher_exclusion"),
                                                      s("publisher_identification"), s("session_meta_api"),
                                                      s("subscriber_blackwhite_listing"), s("subscription_meta_api")}));
-        QCOMPARE(dealerFeatures.keys(), (QStringList{s("call_canceling"), s("caller_identification"),
-                                                     s("pattern_based_registration"), s("progressive_call_results"),
-                                                     s("registration_meta_api"), s("session_meta_api"),
+        QCOMPARE(dealerFeatures.keys(), (QStringList{s("call_canceling"), s("call_timeout"), s("caller_identification"),
+                                                     s("pattern_based_registration"), s("progressive_call_invocations"),
+                                                     s("progressive_call_results"), s("registration_meta_api"),
+                                                     s("session_meta_api"), s("shared_registration"),
                                                      s("testament_meta_api")}));
         for (const Value &v : brokerFeatures)
             QCOMPARE(v, Value(true));

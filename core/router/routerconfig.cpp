@@ -358,6 +358,7 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
                 role.readObjectList("permissions", [&rc](ObjectReader &perm) { rc.permissions.append(readPermission(perm)); });
                 realm.roles.append(rc);
             });
+            r.readString("disclose_caller", realm.discloseCaller);
             c.realms.append(realm);
         });
     }

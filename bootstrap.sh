@@ -41,9 +41,10 @@ BUILD_PKGS=(build-essential cmake ninja-build pkg-config git
     qtkeychain-qt6-dev libmsgpack-dev libsodium-dev libgl-dev)
 # Tests: Autobahn|Python with MessagePack and CBOR (python3-autobahn pulls in Twisted and PyNaCl), and
 # Xvfb for tests that want a real X display (the GUI tests themselves run offscreen); Autobahn|C++
-# (header-only; pulls in the Boost system/thread/chrono dev packages) for the C++ interop client.
+# (header-only; pulls in the Boost system/thread/chrono dev packages) for the C++ interop client; the openssl
+# command generates the self-signed certificates of the TLS tests.
 TEST_PKGS=(python3-autobahn python3-msgpack python3-cbor2 python3-twisted python3-nacl xvfb xauth
-    autobahn-cpp-dev)
+    autobahn-cpp-dev openssl)
 
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

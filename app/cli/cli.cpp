@@ -153,7 +153,9 @@ int runRouterCommand(const QStringList &arguments)
     p.addHelpOption();
     p.addPositionalArgument(s("router"), s("The command."));
     p.addOption({s("config"), s("Router configuration file (JSON, see README)."), s("FILE")});
-    p.addOption({s("listen"), s("Listen on URL (ws://host:port/path, rs://host:port, unix:///path). Repeatable; replaces the configured listeners."), s("URL")});
+    p.addOption({s("listen"), s("Listen on URL (ws://host:port/path, wss://host:port/path, rs://host:port, rss://host:port, unix:///path). Repeatable; replaces the configured listeners."), s("URL")});
+    p.addOption({s("tls-cert"), s("PEM certificate for wss:// and rss:// listeners that have none in the config."), s("FILE")});
+    p.addOption({s("tls-key"), s("PEM private key for --tls-cert."), s("FILE")});
     p.addOption({s("realm"), s("Serve realm NAME with anonymous access. Repeatable; replaces the configured realms."), s("NAME")});
     p.addOption({s("auto-realms"), s("Create realms on demand when a client asks for an unknown one.")});
     p.addOption({s("max-message-size"), s("Maximum message size in bytes on every listener (default 16 MiB)."), s("BYTES")});
@@ -189,6 +191,28 @@ int runRouterCommand(const QStringList &arguments)
     if (maxSize > 0)
         for (auto &l : config.listeners)
             l.maxMessageSize = maxSize;
+    if (p.isSet(s("tls-cert")) != p.isSet(s("tls-key"))) {
+        err(s("wampscope-cli router: --tls-cert and --tls-key go together"));
+        return ExitUsage;
+    }
+    if (p.isSet(s("tls-cert"))) {
+        bool used = false;
+        for (auto &l : config.listeners) {
+            if (transport::isSecureUrl(l.url) && !l.tls.isSet()) {
+                l.tls.certificateFile = p.value(s("tls-cert"));
+                l.tls.keyFile = p.value(s("tls-key"));
+                used = true;
+            }
+        }
+        if (!used) {
+            err(s("wampscope-cli router: --tls-cert needs a wss:// or rss:// listener without its own tls settings"));
+            return ExitUsage;
+        }
+    }
+    if (const Status valid = config.validate(); !valid.ok()) {
+        err(s("wampscope-cli router: ") + valid.errorString());
+        return ExitUsage;
+    }
     if (p.isSet(s("realm"))) {
         config.realms.clear();
         for (const QString &r : p.values(s("realm"))) {
@@ -255,7 +279,10 @@ struct ClientCommon
 void addClientOptions(QCommandLineParser &p)
 {
     p.addHelpOption();
-    p.addOption({s("url"), s("Router URL: ws://host:port/path, rs://host:port, unix:///path (default ws://127.0.0.1:8080/ws)."), s("URL"), s("ws://127.0.0.1:8080/ws")});
+    p.addOption({s("url"), s("Router URL: ws://host:port/path, wss://host:port/path, rs://host:port, rss://host:port, unix:///path (default ws://127.0.0.1:8080/ws)."), s("URL"), s("ws://127.0.0.1:8080/ws")});
+    p.addOption({s("ca-file"), s("wss/rss: also trust the CA certificate(s) in this PEM file (besides the system CAs)."), s("FILE")});
+    p.addOption({s("insecure"), s("wss/rss: accept any server certificate (self-signed, unknown CA, wrong host). For tests only.")});
+    p.addOption({s("pin-sha256"), s("wss/rss: accept only the server certificate with this SHA-256 fingerprint (hex, colons optional), even if self-signed."), s("HEX")});
     p.addOption({s("realm"), s("Realm to join (default realm1)."), s("REALM"), s("realm1")});
     p.addOption({s("serializer"), s("json, msgpack or cbor (default json)."), s("NAME"), s("json")});
     p.addOption({s("authmethod"), s("anonymous, ticket, wampcra, cryptosign or scram (default anonymous)."), s("METHOD"), s("anonymous")});
@@ -349,6 +376,21 @@ int parseClientCommon(QCommandLineParser &p, ClientCommon &c)
         return ExitUsage;
     }
     c.connect.serializer = ser->id();
+    c.connect.tls.caFile = p.value(s("ca-file"));
+    c.connect.tls.acceptAnyCertificate = p.isSet(s("insecure"));
+    if (p.isSet(s("pin-sha256"))) {
+        QString hex = p.value(s("pin-sha256"));
+        hex.remove(u':');
+        c.connect.tls.pinnedSha256 = QByteArray::fromHex(hex.toLatin1());
+        if (c.connect.tls.pinnedSha256.size() != 32 || c.connect.tls.pinnedSha256.toHex() != hex.toLower().toLatin1()) {
+            err(s("--pin-sha256 must be a SHA-256 fingerprint: 64 hex digits, colons optional"));
+            return ExitUsage;
+        }
+    }
+    if ((p.isSet(s("ca-file")) || p.isSet(s("insecure")) || p.isSet(s("pin-sha256"))) && !transport::isSecureUrl(c.connect.url)) {
+        err(s("--ca-file, --insecure and --pin-sha256 need a wss:// or rss:// --url"));
+        return ExitUsage;
+    }
     if (p.isSet(s("max-message-size"))) {
         bool ok = false;
         c.connect.maxMessageSize = p.value(s("max-message-size")).toLongLong(&ok);
@@ -403,6 +445,9 @@ public:
             if (m_done)
                 return;
             err(s("session closed: %1%2").arg(reason, msg.isEmpty() ? QString() : s(" (") + msg + s(")")));
+            if (msg.startsWith(s("TLS certificate of")) && msg.contains(s(" rejected: ")))
+                err(s("hint: --ca-file FILE trusts the router's CA (or its self-signed certificate), --pin-sha256 HEX "
+                      "exactly this certificate, --insecure any certificate (tests only)"));
             finish(ExitConnection);
         });
         m_connectTimer.setSingleShot(true);

@@ -56,6 +56,21 @@ Status Router::start()
                                    QStringLiteral("cannot listen on %1: %2").arg(lc.url.toString(), error));
         }
         listener->setMaxMessageSize(lc.maxMessageSize);
+        if (transport::isSecureUrl(lc.url)) {
+            transport::TlsServerFiles files;
+            files.certificateFile = lc.tls.certificateFile;
+            files.privateKeyFile = lc.tls.keyFile;
+            files.chainFiles = lc.tls.chainFiles;
+            files.keyPassphrase = lc.tls.keyPassphrase.toUtf8();
+            QSslConfiguration ssl;
+            if (!transport::loadServerTls(files, &ssl, &error)) {
+                delete listener;
+                closeListeners();
+                return Status::failure(QStringLiteral("router.tls_failed"),
+                                       QStringLiteral("cannot listen on %1: %2").arg(lc.url.toString(), error));
+            }
+            listener->setSslConfiguration(ssl);
+        }
         if (!listener->listen()) {
             const QString reason = listener->errorString();
             delete listener;

@@ -41,7 +41,7 @@ struct SessionInfo
     QString authrole;
     QString authmethod;
     QString authprovider;
-    QString transport;  ///< "websocket", "rawsocket-tcp", "rawsocket-unix"
+    QString transport;  ///< "websocket", "websocket-tls", "rawsocket-tcp", "rawsocket-tls", "rawsocket-unix"
     QString serializer; ///< "json", "msgpack", "cbor"
     QString peer;       ///< e.g. "127.0.0.1:51234"
 };

@@ -5,7 +5,9 @@
 #include "auth/scram.h"
 #include "wamp/uri.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -316,13 +318,21 @@ Result<RouterConfig> RouterConfig::fromJson(const QByteArray &json)
     if (top.has("listeners")) {
         c.listeners.clear();
         top.readObjectList("listeners", [&c](ObjectReader &r) {
-            if (!r.checkKeys({"url", "max_message_size"}))
+            if (!r.checkKeys({"url", "max_message_size", "tls"}))
                 return;
             ListenerConfig l;
             QString url;
             r.readString("url", url);
             l.url = QUrl(url);
             r.readInt("max_message_size", l.maxMessageSize, 512, qint64(1) << 30);
+            r.readObject("tls", [&l](ObjectReader &t) {
+                if (!t.checkKeys({"certificate", "key", "chain_certificates", "key_passphrase"}))
+                    return;
+                t.readString("certificate", l.tls.certificateFile);
+                t.readString("key", l.tls.keyFile);
+                t.readStringList("chain_certificates", l.tls.chainFiles);
+                t.readString("key_passphrase", l.tls.keyPassphrase);
+            });
             c.listeners.append(l);
         });
     }
@@ -404,13 +414,31 @@ Result<RouterConfig> RouterConfig::fromFile(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return configError(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
-    return fromJson(f.readAll());
+    auto c = fromJson(f.readAll());
+    if (!c)
+        return c;
+    // Certificate and key paths are relative to the config file.
+    const QDir base = QFileInfo(path).absoluteDir();
+    auto resolve = [&base](QString &file) {
+        if (!file.isEmpty() && QFileInfo(file).isRelative())
+            file = base.filePath(file);
+    };
+    RouterConfig config = *c;
+    for (ListenerConfig &l : config.listeners) {
+        resolve(l.tls.certificateFile);
+        resolve(l.tls.keyFile);
+        for (QString &chain : l.tls.chainFiles)
+            resolve(chain);
+    }
+    return config;
 }
 
 Status RouterConfig::validate() const
 {
     static const QStringList schemes = {QStringLiteral("ws"), QStringLiteral("wss"), QStringLiteral("rs"),
-                                        QStringLiteral("rss"), QStringLiteral("tcp"), QStringLiteral("unix")};
+                                        QStringLiteral("rss"), QStringLiteral("tcp"), QStringLiteral("tcps"),
+                                        QStringLiteral("unix")};
+    static const QStringList secureSchemes = {QStringLiteral("wss"), QStringLiteral("rss"), QStringLiteral("tcps")};
     if (listeners.isEmpty())
         return configError(QStringLiteral("listeners must not be empty"));
     for (qsizetype i = 0; i < listeners.size(); ++i) {
@@ -418,11 +446,18 @@ Status RouterConfig::validate() const
         if (l.url.isEmpty() || !l.url.isValid())
             return configError(QStringLiteral("listeners[%1].url is missing or not a valid URL").arg(i));
         if (!schemes.contains(l.url.scheme()))
-            return configError(QStringLiteral("listeners[%1].url \"%2\" must start with ws://, rs:// or unix://")
+            return configError(QStringLiteral("listeners[%1].url \"%2\" must start with ws://, wss://, rs://, rss:// or unix://")
                                    .arg(i)
                                    .arg(l.url.toString()));
         if (l.maxMessageSize < 512)
             return configError(QStringLiteral("listeners[%1].max_message_size must be at least 512").arg(i));
+        const bool secure = secureSchemes.contains(l.url.scheme());
+        if (secure && (l.tls.certificateFile.isEmpty() || l.tls.keyFile.isEmpty()))
+            return configError(QStringLiteral("listeners[%1] (%2) needs tls.certificate and tls.key").arg(i).arg(l.url.toString()));
+        if (!secure && (l.tls.isSet() || !l.tls.chainFiles.isEmpty() || !l.tls.keyPassphrase.isEmpty()))
+            return configError(QStringLiteral("listeners[%1].tls is only valid for wss://, rss:// and tcps:// URLs, not %2")
+                                   .arg(i)
+                                   .arg(l.url.toString()));
     }
     if (realms.isEmpty() && !autoCreateRealms)
         return configError(QStringLiteral("realms is empty and auto_create_realms is false: no client could join"));

@@ -10,9 +10,14 @@
 //   {
 //     "listeners": [                                   // one entry per URL to listen on
 //       {"url": "ws://127.0.0.1:8080/ws",              // ws://host:port/path, rs://host:port, unix:///path/to.sock
-//        "max_message_size": 16777216}                 // optional, bytes (default 16 MiB); larger incoming messages
+//        "max_message_size": 16777216},                // optional, bytes (default 16 MiB); larger incoming messages
 //                                                      // close the connection
-//     ],
+//       {"url": "wss://0.0.0.0:8443/ws",               // TLS: wss://host:port/path, rss://host:port (alias tcps://)
+//        "tls": {"certificate": "server.crt",          // PEM certificate (more certificates in the file = chain)
+//                "key": "server.key",                  // PEM private key (RSA or EC)
+//                "chain_certificates": ["ca.crt"],     // optional: intermediate certificates sent along
+//                "key_passphrase": "..."}}             // optional: for an encrypted key
+//     ],                                               // relative paths are relative to the config file
 //     "realms": [
 //       {"name": "realm1",                             // a WAMP URI
 //        "allow_anonymous": true,                      // optional, default true
@@ -148,10 +153,21 @@ struct RealmConfig
     QString discloseCaller = QStringLiteral("on_request");
 };
 
+/// Certificate and key of a wss:// or rss:// listener (loaded by Router::start()).
+struct ListenerTlsConfig
+{
+    QString certificateFile;
+    QString keyFile;
+    QStringList chainFiles;
+    QString keyPassphrase;
+    bool isSet() const { return !certificateFile.isEmpty() || !keyFile.isEmpty(); }
+};
+
 struct ListenerConfig
 {
     QUrl url;
     qint64 maxMessageSize = 16 * 1024 * 1024;
+    ListenerTlsConfig tls = {}; ///< required for wss://, rss://, tcps://; rejected for the others
 };
 
 struct RouterConfig

@@ -5,7 +5,10 @@
 
 #include <QByteArray>
 #include <QObject>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 namespace wb::transport {
@@ -23,6 +26,7 @@ enum class TransportError {
     ProtocolError,     ///< bad framing (reserved bits, bad frame type, wrong WS frame kind)
     RemoteClosed,
     NetworkError,
+    TlsError,          ///< TLS handshake failed or the peer's certificate was rejected (which one and why in text)
 };
 
 /// Carries whole WAMP messages (already serialized bytes) over one connection.
@@ -45,7 +49,7 @@ public:
     const codec::Serializer *serializer() const { return codec::serializer(m_serializer); }
     /// Human-readable peer, e.g. "127.0.0.1:51234" or "unix:/tmp/x.sock"
     virtual QString peerAddress() const = 0;
-    /// "websocket", "rawsocket-tcp", "rawsocket-unix"
+    /// "websocket", "websocket-tls", "rawsocket-tcp", "rawsocket-tls", "rawsocket-unix"
     virtual QString kind() const = 0;
 
     /// Our receive limit: larger incoming messages close the connection (MessageTooLarge).
@@ -88,13 +92,51 @@ private:
     QString m_errorString;
 };
 
+/// Client-side TLS trust for wss:// and rss:// (tcps://). By default the peer's certificate must chain to a
+/// system CA and match the URL's host (or IP address).
+struct TlsClientOptions
+{
+    /// PEM file with one or more CA certificates to trust in addition to the system CAs (e.g. the CA of a
+    /// test router, or its self-signed certificate itself).
+    QString caFile;
+    /// Accept any certificate: self-signed, unknown CA, wrong host name, expired. Only on explicit request.
+    bool acceptAnyCertificate = false;
+    /// Optional SHA-256 fingerprint of the expected peer certificate (32 bytes, raw). When set, the connection
+    /// succeeds only with exactly this certificate, and then even when it is self-signed or not trusted.
+    QByteArray pinnedSha256;
+};
+
 struct ConnectOptions
 {
-    QUrl url;                 ///< ws://host:port/path, rs://host:port, unix:///path
+    QUrl url;                 ///< ws://, wss://host:port/path, rs://, rss://host:port (aliases tcp://, tcps://), unix:///path
     codec::SerializerId serializer = codec::SerializerId::Json;
     qint64 maxMessageSize = kDefaultMaxMessageSize;
     int connectTimeoutMs = 10000;
+    TlsClientOptions tls;     ///< used by wss:// and rss://
 };
+
+/// Server-side TLS material of a wss:// or rss:// listener (PEM files).
+struct TlsServerFiles
+{
+    QString certificateFile;          ///< the server certificate; further certificates in it form the chain
+    QString privateKeyFile;           ///< its private key (RSA or EC; PKCS#1, SEC1 or PKCS#8 PEM)
+    QStringList chainFiles;           ///< optional intermediate CA certificates sent along
+    QByteArray keyPassphrase;         ///< for an encrypted private key
+};
+
+/// Reads the certificate, key and chain and checks that the key belongs to the certificate. Errors name the
+/// file and the problem ("cannot read certificate /x.pem: No such file or directory").
+bool loadServerTls(const TlsServerFiles &files, QSslConfiguration *config, QString *error);
+
+/// Builds the client QSslConfiguration for \a tls (system CAs plus tls.caFile). False with \a error when the CA
+/// file cannot be read or holds no certificate.
+bool makeClientTlsConfiguration(const TlsClientOptions &tls, QSslConfiguration *config, QString *error);
+
+/// True for wss://, rss:// and tcps://.
+bool isSecureUrl(const QUrl &url);
+
+/// "AB:CD:..." (SHA-256 of the DER certificate) for messages and pinning.
+QString certificateFingerprint(const QSslCertificate &certificate);
 
 /// Create a client transport for the URL scheme and start connecting. Returns nullptr with \a error set
 /// for an unsupported scheme or malformed URL. The caller owns the object (parent it).
@@ -113,6 +155,10 @@ public:
     virtual QString errorString() const = 0;
     void setMaxMessageSize(qint64 bytes) { m_maxMessageSize = bytes; }
     qint64 maxMessageSize() const { return m_maxMessageSize; }
+    /// Certificate and key of a wss:// or rss:// listener; set before listen() (which fails without it).
+    void setSslConfiguration(const QSslConfiguration &config) { m_ssl = config; m_hasSsl = true; }
+    bool hasSslConfiguration() const { return m_hasSsl; }
+    QSslConfiguration sslConfiguration() const { return m_ssl; }
 
 signals:
     /// A connection finished its handshake. Ownership passes to the receiver (reparent it).
@@ -122,9 +168,12 @@ signals:
 
 private:
     qint64 m_maxMessageSize = kDefaultMaxMessageSize;
+    QSslConfiguration m_ssl;
+    bool m_hasSsl = false;
 };
 
-/// Create a listener for ws://host:port/path, rs://host:port or unix:///path. nullptr + error if unsupported.
+/// Create a listener for ws://, wss://host:port/path, rs://, rss://host:port (aliases tcp://, tcps://) or
+/// unix:///path. nullptr + error if unsupported. Secure listeners need setSslConfiguration() before listen().
 Listener *createListener(const QUrl &url, QObject *parent, QString *error = nullptr);
 
 } // namespace wb::transport

@@ -220,7 +220,7 @@ private slots:
         QTest::newRow("users-not-list") << j("{'users': {}}") << QStringLiteral("config: users must be a list, got an object");
         QTest::newRow("user-not-object") << j("{'users': [1]}") << QStringLiteral("config: users[0] must be an object, got a number");
         QTest::newRow("bad-url-scheme") << j("{'listeners': [{'url': 'http://127.0.0.1:80'}]}")
-                                        << QStringLiteral("config: listeners[0].url \"http://127.0.0.1:80\" must start with ws://, rs:// or unix://");
+                                        << QStringLiteral("config: listeners[0].url \"http://127.0.0.1:80\" must start with ws://, wss://, rs://, rss:// or unix://");
         QTest::newRow("missing-url") << j("{'listeners': [{}]}") << QStringLiteral("config: listeners[0].url is missing");
         QTest::newRow("no-listeners") << j("{'listeners': []}") << QStringLiteral("config: listeners must not be empty");
         QTest::newRow("small-max-size") << j("{'listeners': [{'url': 'ws://127.0.0.1:1/ws', 'max_message_size': 10}]}")

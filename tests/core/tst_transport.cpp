@@ -214,8 +214,8 @@ private slots:
         QTest::addColumn<QString>("url");
         QTest::addColumn<bool>("listener");
         QTest::addColumn<QString>("error");
-        QTest::newRow("wss") << QStringLiteral("wss://example.org/ws") << false << QStringLiteral("wss:// (TLS) is not supported yet");
-        QTest::newRow("wss-listen") << QStringLiteral("wss://127.0.0.1:0") << true << QStringLiteral("wss:// (TLS) is not supported yet");
+        QTest::newRow("rss-no-port") << QStringLiteral("rss://example.org") << false << QStringLiteral("missing port");
+        QTest::newRow("wss-listen-no-port") << QStringLiteral("wss://127.0.0.1/ws") << true << QStringLiteral("missing port");
         QTest::newRow("http") << QStringLiteral("http://example.org") << false << QStringLiteral("unsupported URL scheme 'http'");
         QTest::newRow("no-scheme") << QStringLiteral("example.org") << false << QStringLiteral("scheme");
         QTest::newRow("empty") << QString() << false << QStringLiteral("no URL");

@@ -7,7 +7,11 @@
         runs the checks over the chosen transport and serializer, stops the router.
     autobahn_py_client.py --cli build/app/wampscope-cli --mixed
         the same, with each of the four sessions on another transport+serializer (router transcodes)
-    autobahn_py_client.py --url ws://127.0.0.1:8080/ws --serializer msgpack
+    autobahn_py_client.py --cli build/app/wampscope-cli --transport wss|rss --serializer json|msgpack|cbor
+        the same over TLS: generates a self-signed certificate (openssl), starts the router with
+        --listen wss://... --listen rss://... --tls-cert/--tls-key and trusts that certificate (ssl context);
+        also checks that a client without that trust fails the TLS handshake
+    autobahn_py_client.py --url ws://127.0.0.1:8080/ws --serializer msgpack [--cafile ca.pem]
         runs the same checks against a router that is already running (any WAMP router).
 
 Run it with Debian's /usr/bin/python3 (python3-autobahn 22.7, python3-msgpack, python3-cbor2).
@@ -19,7 +23,9 @@ import argparse
 import asyncio
 import os
 import re
+import ssl
 import sys
+import tempfile
 from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -132,9 +138,10 @@ MIXED = {"subscriber": ("ws", "cbor"), "publisher": ("rs", "json"),
 
 
 class Runner:
-    def __init__(self, endpoints, timeout, title):
-        """endpoints: session name -> (url, serializer name)."""
+    def __init__(self, endpoints, timeout, title, ssl_context=None):
+        """endpoints: session name -> (url, serializer name). ssl_context: for wss:// and rss://."""
         self.endpoints = endpoints
+        self.ssl_context = ssl_context
         self.timeout = timeout
         self.checks = ic.Checks(title)
         self.sessions = []
@@ -154,14 +161,31 @@ class Runner:
             return s
 
         ser = serializer_instance(serializer)
-        if u.scheme == "ws":
+        if u.scheme in ("ws", "wss"):
             factory = WampWebSocketClientFactory(make_session, url=url, serializers=[ser])
-        elif u.scheme == "rs":
+        elif u.scheme in ("rs", "rss"):
             factory = WampRawSocketClientFactory(make_session, serializer=ser)
         else:
             raise ValueError(f"unsupported URL scheme {u.scheme!r}")
-        await self.step(loop.create_connection(factory, u.hostname, u.port))
+        tls = u.scheme in ("wss", "rss")
+        await self.step(loop.create_connection(factory, u.hostname, u.port,
+                                               ssl=(self.ssl_context or ssl.create_default_context()) if tls else None))
         return await self.step(joined)
+
+    async def untrusted_tls_fails(self):
+        """Without trusting the router's self-signed certificate, the TLS handshake must fail."""
+        url, serializer = self.endpoints["caller"]
+        u = urlsplit(url)
+        loop = asyncio.get_running_loop()
+        factory = WampRawSocketClientFactory(lambda: None, serializer=serializer_instance(serializer))
+        try:
+            transport, _ = await self.step(loop.create_connection(factory, u.hostname, u.port,
+                                                                  ssl=ssl.create_default_context()))
+        except ssl.SSLCertVerificationError as e:
+            expect("self-signed" in str(e) or "certificate verify failed" in str(e), f"unexpected TLS error: {e}")
+            return
+        transport.close()
+        raise CheckFailed("TLS handshake succeeded without trusting the router's certificate")
 
     async def check(self, name, fn):
         """Run one named check; any exception or timeout fails it, and the run goes on."""
@@ -307,7 +331,8 @@ def main():
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--cli", help="path of wampscope-cli: start its router on free loopback ports")
     src.add_argument("--url", help="URL of a running router (ws://host:port/path or rs://host:port)")
-    ap.add_argument("--transport", choices=["ws", "rs"], help="with --cli: which listener to use")
+    ap.add_argument("--transport", choices=["ws", "rs", "wss", "rss"], help="with --cli: which listener to use")
+    ap.add_argument("--cafile", help="with --url wss://... or rss://...: CA certificate(s) to trust (PEM)")
     ap.add_argument("--serializer", choices=sorted(SERIALIZERS), default="json")
     ap.add_argument("--mixed", action="store_true",
                     help="with --cli: each session on its own transport+serializer (see MIXED)")
@@ -319,8 +344,18 @@ def main():
         ap.error("--mixed needs --cli")
 
     router = None
+    ssl_context = ssl.create_default_context(cafile=opt.cafile) if opt.cafile else None
+    tls = opt.transport in ("wss", "rss")
+    certdir = tempfile.TemporaryDirectory(prefix="wb-interop-tls-")
     if opt.cli:
-        router, urls = ic.start_wampscope_router(opt.cli)
+        if tls:
+            cert, key = ic.make_self_signed_cert(certdir.name)
+            ssl_context = ssl.create_default_context(cafile=cert)
+            router, urls = ic.start_wampscope_router(
+                opt.cli, listens=("wss://127.0.0.1:0/ws", "rss://127.0.0.1:0"),
+                extra_args=("--tls-cert", cert, "--tls-key", key))
+        else:
+            router, urls = ic.start_wampscope_router(opt.cli)
         wanted = MIXED if opt.mixed else {n: (opt.transport or "ws", opt.serializer) for n in SESSION_NAMES}
         missing = {t for t, _ in wanted.values()} - set(urls)
         if missing:
@@ -337,9 +372,15 @@ def main():
     for _, ser in endpoints.values():
         serializer_instance(ser)  # skip/fail early when unavailable
 
-    runner = Runner(endpoints, opt.timeout, title)
+    runner = Runner(endpoints, opt.timeout, title, ssl_context)
+
+    async def run_all():
+        if opt.cli and tls:
+            await runner.check("TLS: a client that does not trust the router's certificate is refused",
+                               runner.untrusted_tls_fails)
+        await runner.run()
     try:
-        asyncio.run(asyncio.wait_for(runner.run(), 9 * opt.timeout))
+        asyncio.run(asyncio.wait_for(run_all(), 9 * opt.timeout))
     except asyncio.TimeoutError:
         runner.checks.fail("overall", f"the checks did not finish within {9 * opt.timeout} s")
     except Exception as e:  # noqa: BLE001
@@ -366,6 +407,7 @@ def main():
         if runner.checks.failed or os.environ.get("INTEROP_VERBOSE"):
             ic.log(router.dump())
     ic.stop_all()
+    certdir.cleanup()
     return runner.checks.summary()
 
 

@@ -191,11 +191,11 @@ def _on_signal(signum, _frame):
 signal.signal(signal.SIGTERM, _on_signal)
 
 
-LISTEN_RX = r"listening on ((?:ws|rs)://\S+)"
+LISTEN_RX = r"listening on ((?:wss?|rss?)://\S+)"
 
 
-def start_wampscope_router(cli, listens=("ws://127.0.0.1:0/ws", "rs://127.0.0.1:0"), timeout=20.0):
-    """Start `wampscope-cli router --listen ...` and return (child, {"ws": url, "rs": url}).
+def start_wampscope_router(cli, listens=("ws://127.0.0.1:0/ws", "rs://127.0.0.1:0"), timeout=20.0, extra_args=()):
+    """Start `wampscope-cli router --listen ... [extra_args]` and return (child, {"ws": url, "rs": url, ...}).
     Contract: once listening the router prints `listening on <url>` on stdout, one line per listener."""
     if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
         log(f"FAIL: wampscope-cli not found or not executable: {cli}")
@@ -203,6 +203,7 @@ def start_wampscope_router(cli, listens=("ws://127.0.0.1:0/ws", "rs://127.0.0.1:
     argv = [cli, "router"]
     for url in listens:
         argv += ["--listen", url]
+    argv += list(extra_args)
     router = Child("router", argv)
     urls = {}
     try:
@@ -221,6 +222,20 @@ def start_wampscope_router(cli, listens=("ws://127.0.0.1:0/ws", "rs://127.0.0.1:
             sys.exit(1)
     log(f"[router] up: {urls}")
     return router, urls
+
+
+def make_self_signed_cert(directory, name="server", cn="localhost", san="IP:127.0.0.1,DNS:localhost"):
+    """Generate a self-signed EC certificate with the openssl command: returns (cert_path, key_path)."""
+    openssl = shutil.which("openssl")
+    if not openssl:
+        missing_dependency("the openssl command is not installed (needed to generate test certificates)")
+    cert = os.path.join(directory, f"{name}.crt")
+    key = os.path.join(directory, f"{name}.key")
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-keyout", key, "-out", cert, "-days", "2", "-nodes", "-subj", f"/CN={cn}",
+                    "-addext", f"subjectAltName={san}"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+    return cert, key
 
 
 def start_fox_router(timeout=20.0):

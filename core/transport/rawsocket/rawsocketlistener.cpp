@@ -6,15 +6,47 @@
 
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 
 namespace wb::transport {
 
-RawSocketListener::RawSocketListener(const QUrl &url, QObject *parent)
+namespace {
+
+/// Hands out QSslSocket objects in server mode. The TLS handshake runs while the RawSocketTransport already
+/// waits for the RawSocket handshake (its timeout covers both), so a slow or failing TLS client never blocks
+/// the accept queue.
+class TlsTcpServer : public QTcpServer
+{
+public:
+    TlsTcpServer(const QSslConfiguration &config, QObject *parent) : QTcpServer(parent), m_config(config) {}
+
+protected:
+    void incomingConnection(qintptr handle) override
+    {
+        auto *socket = new QSslSocket(this);
+        if (!socket->setSocketDescriptor(handle)) {
+            qCWarning(lcTransport).noquote() << "rawsocket (TLS) cannot adopt an accepted socket:" << socket->errorString();
+            delete socket;
+            return;
+        }
+        socket->setSslConfiguration(m_config);
+        socket->startServerEncryption();
+        addPendingConnection(socket);
+    }
+
+private:
+    QSslConfiguration m_config;
+};
+
+} // namespace
+
+RawSocketListener::RawSocketListener(const QUrl &url, bool secure, QObject *parent)
     : Listener(parent)
     , m_url(url)
     , m_local(url.scheme().compare(QLatin1String("unix"), Qt::CaseInsensitive) == 0)
+    , m_secure(secure && !m_local)
     , m_handshakeTimeoutMs(detail::kServerHandshakeTimeoutMs)
 {
 }
@@ -39,7 +71,7 @@ bool RawSocketListener::listen()
         if (!m_localServer) {
             m_localServer = new QLocalServer(this);
             m_localServer->setMaxPendingConnections(detail::kMaxPendingConnections);
-            m_localServer->setListenBacklogSize(1024);
+            m_localServer->setListenBacklogSize(detail::kListenBacklog);
             connect(m_localServer, &QLocalServer::newConnection, this, &RawSocketListener::onNewLocalConnections);
         }
         // A socket file left behind by a crashed process would make listen() fail with AddressInUse.
@@ -58,10 +90,15 @@ bool RawSocketListener::listen()
         m_errorString = QStringLiteral("cannot listen on '%1': use an IP address, localhost or 0.0.0.0").arg(m_url.host());
         return false;
     }
+    if (m_secure && !hasSslConfiguration()) {
+        m_errorString = QStringLiteral("cannot listen on %1: an rss:// listener needs a certificate and a private key")
+                            .arg(m_url.toString());
+        return false;
+    }
     if (!m_tcpServer) {
-        m_tcpServer = new QTcpServer(this);
+        m_tcpServer = m_secure ? new TlsTcpServer(sslConfiguration(), this) : new QTcpServer(this);
         m_tcpServer->setMaxPendingConnections(detail::kMaxPendingConnections);
-        m_tcpServer->setListenBacklogSize(1024);
+        m_tcpServer->setListenBacklogSize(detail::kListenBacklog);
         connect(m_tcpServer, &QTcpServer::newConnection, this, &RawSocketListener::onNewTcpConnections);
         connect(m_tcpServer, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
             qCWarning(lcTransport).noquote() << "rawsocket accept failed on" << this->url().toString() << m_tcpServer->errorString();
@@ -72,7 +109,7 @@ bool RawSocketListener::listen()
         qCWarning(lcTransport).noquote() << m_errorString;
         return false;
     }
-    qCInfo(lcTransport).noquote() << "rawsocket listening on" << url().toString();
+    qCInfo(lcTransport).noquote() << (m_secure ? "rawsocket (TLS) listening on" : "rawsocket listening on") << url().toString();
     return true;
 }
 

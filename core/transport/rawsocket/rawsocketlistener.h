@@ -12,7 +12,9 @@ namespace wb::transport {
 
 class RawSocketTransport;
 
-/// Accepts RawSocket connections on rs://host:port, tcp://host:port (QTcpServer) or unix:///path
+/// Accepts RawSocket connections on rs://host:port, tcp://host:port (QTcpServer), rss://host:port or
+/// tcps://host:port (TLS: every accepted socket is a QSslSocket in server mode; setSslConfiguration() before
+/// listen(); a failed TLS handshake is reported by connectionRejected()) or unix:///path
 /// (QLocalServer; a stale socket file at that path is removed first). Every accepted socket gets a
 /// server-side RawSocketTransport; once its handshake succeeded it is handed out by newTransport() (still
 /// parented to the listener until the receiver reparents it). Failed handshakes are reported by
@@ -22,7 +24,7 @@ class RawSocketListener : public Listener
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RawSocketListener)
 public:
-    explicit RawSocketListener(const QUrl &url, QObject *parent = nullptr);
+    explicit RawSocketListener(const QUrl &url, bool secure = false, QObject *parent = nullptr);
     ~RawSocketListener() override;
 
     bool listen() override;
@@ -40,6 +42,7 @@ private:
 
     QUrl m_url;
     bool m_local;
+    bool m_secure;
     QTcpServer *m_tcpServer = nullptr;
     QLocalServer *m_localServer = nullptr;
     QString m_errorString;

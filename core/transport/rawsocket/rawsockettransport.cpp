@@ -4,6 +4,8 @@
 #include "transport/transportprivate.h"
 
 #include <QLocalSocket>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -35,7 +37,16 @@ RawSocketTransport::RawSocketTransport(const ConnectOptions &options, SocketKind
     , m_connectTimeoutMs(options.connectTimeoutMs)
 {
     setMaxIncomingMessageSize(options.maxMessageSize);
-    if (kind == SocketKind::Tcp) {
+    if (kind == SocketKind::Tcp && isSecureUrl(m_url)) {
+        m_tls = options.tls;
+        m_ssl = new QSslSocket(this);
+        QSslConfiguration ssl;
+        if (makeClientTlsConfiguration(m_tls, &ssl, &m_setupError))
+            m_ssl->setSslConfiguration(ssl);
+        m_tcp = m_ssl;
+        m_io = m_tcp;
+        m_peer = QStringLiteral("%1:%2").arg(m_url.host()).arg(m_url.port());
+    } else if (kind == SocketKind::Tcp) {
         m_tcp = new QTcpSocket(this);
         m_io = m_tcp;
         m_peer = QStringLiteral("%1:%2").arg(m_url.host()).arg(m_url.port());
@@ -55,6 +66,7 @@ RawSocketTransport::RawSocketTransport(QTcpSocket *socket, qint64 maxIncoming, Q
     , m_kind(SocketKind::Tcp)
     , m_serverSide(true)
     , m_tcp(socket)
+    , m_ssl(qobject_cast<QSslSocket *>(socket))
     , m_io(socket)
     , m_connectTimeoutMs(detail::kServerHandshakeTimeoutMs)
 {
@@ -116,8 +128,14 @@ void RawSocketTransport::init()
     });
 
     connect(m_io, &QIODevice::readyRead, this, &RawSocketTransport::onReadyRead);
+    if (m_ssl && !m_serverSide) {
+        // The RawSocket handshake goes out once the TLS handshake is done (and the certificate accepted).
+        connect(m_ssl, &QSslSocket::encrypted, this, &RawSocketTransport::onConnected);
+        connect(m_ssl, &QSslSocket::sslErrors, this, &RawSocketTransport::onSslErrors);
+    }
     if (m_tcp) {
-        connect(m_tcp, &QAbstractSocket::connected, this, &RawSocketTransport::onConnected);
+        if (!m_ssl)
+            connect(m_tcp, &QAbstractSocket::connected, this, &RawSocketTransport::onConnected);
         connect(m_tcp, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) { onTcpError(int(e)); });
         connect(m_tcp, &QAbstractSocket::stateChanged, this, [this](QAbstractSocket::SocketState s) {
             if (s == QAbstractSocket::UnconnectedState)
@@ -159,10 +177,17 @@ void RawSocketTransport::startConnecting()
 {
     if (m_finished || state() != State::Connecting)
         return;
+    if (!m_setupError.isEmpty()) {
+        reportError(TransportError::TlsError, m_setupError);
+        finish();
+        return;
+    }
     if (m_connectTimeoutMs > 0)
         m_timer->start(m_connectTimeoutMs);
     qCDebug(lcTransport) << "rawsocket connecting to" << m_url.toString();
-    if (m_tcp)
+    if (m_ssl)
+        m_ssl->connectToHostEncrypted(m_url.host(), quint16(m_url.port()));
+    else if (m_tcp)
         m_tcp->connectToHost(m_url.host(), quint16(m_url.port()));
     else
         m_local->connectToServer(m_localPath);
@@ -172,6 +197,13 @@ void RawSocketTransport::onConnected()
 {
     if (m_serverSide || m_finished || state() != State::Connecting)
         return;
+    if (m_ssl) {
+        QString text;
+        if (!detail::checkPinnedCertificate(m_tls, m_ssl->peerCertificate(), m_peer, &text)) {
+            fail(TransportError::TlsError, text);
+            return;
+        }
+    }
     if (m_tcp)
         m_peer = detail::formatPeer(m_tcp->peerAddress(), m_tcp->peerPort());
     const int l = lengthExponentFor(maxIncomingMessageSize());
@@ -185,7 +217,22 @@ QString RawSocketTransport::peerAddress() const
 
 QString RawSocketTransport::kind() const
 {
-    return m_kind == SocketKind::Tcp ? QStringLiteral("rawsocket-tcp") : QStringLiteral("rawsocket-unix");
+    if (m_kind == SocketKind::Local)
+        return QStringLiteral("rawsocket-unix");
+    return m_ssl ? QStringLiteral("rawsocket-tls") : QStringLiteral("rawsocket-tcp");
+}
+
+void RawSocketTransport::onSslErrors(const QList<QSslError> &errors)
+{
+    if (m_finished || m_serverSide || !m_ssl)
+        return;
+    QString text;
+    if (detail::acceptCertificateErrors(m_tls, errors, m_ssl->peerCertificate(), m_peer, &text)) {
+        qCDebug(lcTransport).noquote() << "rawsocket" << m_peer << "certificate errors ignored as requested:" << errors.size();
+        m_ssl->ignoreSslErrors();
+        return;
+    }
+    m_tlsError = text; // reported with the SslHandshakeFailedError that follows
 }
 
 qint64 RawSocketTransport::bytesToWrite() const
@@ -448,9 +495,15 @@ void RawSocketTransport::onTcpError(int socketError)
     const auto e = QAbstractSocket::SocketError(socketError);
     const QString text = m_tcp->errorString();
     if (e == QAbstractSocket::RemoteHostClosedError) {
-        if (!m_handshakeDone && !m_errorReported && state() == State::Connecting)
-            reportError(TransportError::HandshakeFailed,
-                        QStringLiteral("connection closed by the peer during the RawSocket handshake"));
+        if (!m_handshakeDone && !m_errorReported && state() == State::Connecting) {
+            if (!m_tlsError.isEmpty())
+                reportError(TransportError::TlsError, m_tlsError);
+            else if (m_ssl && !m_ssl->isEncrypted())
+                reportError(TransportError::TlsError, QStringLiteral("connection closed by the peer during the TLS handshake"));
+            else
+                reportError(TransportError::HandshakeFailed,
+                            QStringLiteral("connection closed by the peer during the RawSocket handshake"));
+        }
         return; // the normal end of an open connection; finish() follows
     }
     if (state() != State::Connecting && state() != State::Open)
@@ -464,6 +517,13 @@ void RawSocketTransport::onTcpError(int socketError)
         break;
     case QAbstractSocket::SocketTimeoutError:
         reportError(TransportError::Timeout, text);
+        break;
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        reportError(TransportError::TlsError,
+                    !m_tlsError.isEmpty() ? m_tlsError
+                                          : QStringLiteral("TLS handshake with %1 failed: %2").arg(m_peer, text));
         break;
     default:
         reportError(TransportError::NetworkError, text);

@@ -5,16 +5,24 @@
 #include "transport/transport.h"
 
 #include <QPointer>
+#include <QSslError>
 #include <QUrl>
 
 class QIODevice;
 class QLocalSocket;
+class QSslSocket;
 class QTcpSocket;
 class QTimer;
 
 namespace wb::transport {
 
-/// WAMP RawSocket over TCP (rs://host:port, tcp://host:port) or a Unix domain socket (unix:///path).
+/// WAMP RawSocket over TCP (rs://host:port, tcp://host:port), over TLS (rss://host:port, tcps://host:port) or a
+/// Unix domain socket (unix:///path).
+///
+/// TLS: the client connects with QSslSocket, checks the certificate as ConnectOptions::tls says (a rejected one
+/// gives errorOccurred(TlsError, "TLS certificate of host:port rejected: <why> [certificate ...]")) and sends the
+/// RawSocket handshake once encrypted. On the server the listener hands over a QSslSocket in server mode; the
+/// handshake timeout covers the TLS handshake too.
 ///
 /// Client side: construct with ConnectOptions; it connects, sends the handshake and emits opened() once the
 /// router's reply echoes our serializer (the router's length becomes maxOutgoingMessageSize()), or
@@ -68,6 +76,7 @@ private:
     void onSocketStateUnconnected();
     void onTcpError(int socketError);
     void onLocalError(int socketError);
+    void onSslErrors(const QList<QSslError> &errors);
     /// Consumes handshake bytes from \a data; returns false when the transport failed.
     bool processHandshake(QByteArray &data);
     bool processServerHandshake(const rawsocket::Handshake &h);
@@ -86,6 +95,10 @@ private:
     SocketKind m_kind;
     bool m_serverSide;
     QTcpSocket *m_tcp = nullptr;
+    QSslSocket *m_ssl = nullptr;    ///< m_tcp when TLS
+    TlsClientOptions m_tls;         ///< client
+    QString m_tlsError;             ///< why the certificate was rejected (client)
+    QString m_setupError;           ///< client TLS configuration could not be built
     QLocalSocket *m_local = nullptr;
     QIODevice *m_io = nullptr;
     QTimer *m_timer = nullptr;      ///< connect/handshake timeout, then close timeout

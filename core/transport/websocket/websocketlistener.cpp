@@ -4,20 +4,27 @@
 #include "transport/transportprivate.h"
 #include "transport/websocket/websockettransport.h"
 
+#include <QTcpServer>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
 namespace wb::transport {
 
-WebSocketListener::WebSocketListener(const QUrl &url, QObject *parent)
+WebSocketListener::WebSocketListener(const QUrl &url, bool secure, QObject *parent)
     : Listener(parent)
     , m_url(url)
-    , m_server(new QWebSocketServer(QStringLiteral("Wampscope"), QWebSocketServer::NonSecureMode, this))
+    , m_secure(secure)
+    , m_server(new QWebSocketServer(QStringLiteral("Wampscope"),
+                                    secure ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode, this))
 {
     m_server->setSupportedSubprotocols(codec::supportedSubprotocols());
     // The default of 30 pending connections silently drops the rest of a burst.
     m_server->setMaxPendingConnections(detail::kMaxPendingConnections);
+    // QWebSocketServer has no API for the listen backlog (Qt's default is 50), so a burst of connects overflows
+    // the kernel's accept queue and clients wait for SYN retransmits. Its TCP server is its child: raise it there.
+    if (auto *tcp = m_server->findChild<QTcpServer *>())
+        tcp->setListenBacklogSize(detail::kListenBacklog);
     m_server->setHandshakeTimeout(detail::kServerHandshakeTimeoutMs);
     connect(m_server, &QWebSocketServer::newConnection, this, &WebSocketListener::onNewConnections);
     connect(m_server, &QWebSocketServer::serverError, this, [this](QWebSocketProtocol::CloseCode code) {
@@ -28,6 +35,17 @@ WebSocketListener::WebSocketListener(const QUrl &url, QObject *parent)
     connect(m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError) {
         qCWarning(lcTransport).noquote() << "websocket accept failed on" << this->url().toString() << m_server->errorString();
     });
+    if (secure) {
+        connect(m_server, &QWebSocketServer::peerVerifyError, this, [this](const QSslError &e) {
+            emit connectionRejected(QStringLiteral("unknown peer"), QStringLiteral("TLS: ") + e.errorString());
+        });
+        connect(m_server, &QWebSocketServer::alertReceived, this,
+                [this](QSsl::AlertLevel level, QSsl::AlertType, const QString &description) {
+                    if (level == QSsl::AlertLevel::Fatal)
+                        emit connectionRejected(QStringLiteral("unknown peer"),
+                                                QStringLiteral("TLS handshake failed: the client sent alert '%1'").arg(description));
+                });
+    }
 }
 
 WebSocketListener::~WebSocketListener()
@@ -45,6 +63,14 @@ bool WebSocketListener::listen()
     if (m_server->isListening())
         return true;
     m_errorString.clear();
+    if (m_secure) {
+        if (!hasSslConfiguration()) {
+            m_errorString = QStringLiteral("cannot listen on %1: a wss:// listener needs a certificate and a private key")
+                                .arg(m_url.toString());
+            return false;
+        }
+        m_server->setSslConfiguration(sslConfiguration());
+    }
     const QHostAddress address = detail::listenAddress(m_url.host());
     if (address.isNull()) {
         m_errorString = QStringLiteral("cannot listen on '%1': use an IP address, localhost or 0.0.0.0").arg(m_url.host());
@@ -55,7 +81,7 @@ bool WebSocketListener::listen()
         qCWarning(lcTransport).noquote() << m_errorString;
         return false;
     }
-    qCInfo(lcTransport).noquote() << "websocket listening on" << url().toString();
+    qCInfo(lcTransport).noquote() << (m_secure ? "websocket (TLS) listening on" : "websocket listening on") << url().toString();
     return true;
 }
 

@@ -10,7 +10,8 @@ class QWebSocketServer;
 
 namespace wb::transport {
 
-/// Accepts WebSocket connections on ws://host:port (QWebSocketServer, non-secure). Offers every WAMP
+/// Accepts WebSocket connections on ws://host:port, or wss://host:port with TLS (QWebSocketServer in SecureMode;
+/// setSslConfiguration() before listen()). Offers every WAMP
 /// subprotocol of codec::supportedSubprotocols(); a client that agreed on none is closed with code 1002 and
 /// "no supported WAMP subprotocol offered (supported: ...)" and reported through connectionRejected().
 /// Accepted connections are handed out by newTransport() already Open (parented to the listener until the
@@ -20,7 +21,7 @@ class WebSocketListener : public Listener
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WebSocketListener)
 public:
-    explicit WebSocketListener(const QUrl &url, QObject *parent = nullptr);
+    explicit WebSocketListener(const QUrl &url, bool secure = false, QObject *parent = nullptr);
     ~WebSocketListener() override;
 
     bool listen() override;
@@ -34,6 +35,7 @@ private:
     void handle(QWebSocket *socket);
 
     QUrl m_url;
+    bool m_secure;
     QWebSocketServer *m_server;
     QString m_errorString;
 };

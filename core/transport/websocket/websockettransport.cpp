@@ -4,6 +4,8 @@
 #include "transport/transportprivate.h"
 
 #include <QCoreApplication>
+#include <QSslCipher>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
@@ -43,7 +45,15 @@ WebSocketTransport::WebSocketTransport(const ConnectOptions &options, QObject *p
 {
     setMaxIncomingMessageSize(options.maxMessageSize);
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    m_peer = QStringLiteral("%1:%2").arg(m_url.host()).arg(m_url.port(80));
+    m_secure = isSecureUrl(m_url);
+    m_peer = QStringLiteral("%1:%2").arg(m_url.host()).arg(m_url.port(m_secure ? 443 : 80));
+    if (m_secure) {
+        m_tls = options.tls;
+        QSslConfiguration ssl;
+        if (makeClientTlsConfiguration(m_tls, &ssl, &m_setupError))
+            m_socket->setSslConfiguration(ssl);
+        connect(m_socket, &QWebSocket::sslErrors, this, &WebSocketTransport::onSslErrors);
+    }
     init();
     QMetaObject::invokeMethod(this, &WebSocketTransport::startConnecting, Qt::QueuedConnection);
 }
@@ -58,6 +68,7 @@ WebSocketTransport::WebSocketTransport(QWebSocket *socket, codec::SerializerId s
     setMaxIncomingMessageSize(maxIncoming);
     setSerializerId(serializer);
     m_peer = detail::formatPeer(socket->peerAddress(), socket->peerPort());
+    m_secure = !socket->sslConfiguration().sessionCipher().isNull();
     init();
     applyLimits();
     setState(State::Open);
@@ -167,6 +178,11 @@ void WebSocketTransport::startConnecting()
         finish();
         return;
     }
+    if (!m_setupError.isEmpty()) {
+        reportError(TransportError::TlsError, m_setupError);
+        finish();
+        return;
+    }
     applyLimits();
     QWebSocketHandshakeOptions options;
     options.setSubprotocols({ser->subprotocol()});
@@ -180,6 +196,16 @@ void WebSocketTransport::onConnected()
 {
     if (m_serverSide || m_finished || state() != State::Connecting)
         return;
+    if (m_secure) {
+        QString text;
+        if (!detail::checkPinnedCertificate(m_tls, m_socket->sslConfiguration().peerCertificate(), m_peer, &text)) {
+            reportError(TransportError::TlsError, text);
+            setState(State::Closing);
+            m_socket->abort();
+            scheduleFinish();
+            return;
+        }
+    }
     m_peer = detail::formatPeer(m_socket->peerAddress(), m_socket->peerPort());
     const QString wanted = codec::serializer(m_wantedSerializer)->subprotocol();
     const QString agreed = m_socket->subprotocol();
@@ -264,7 +290,20 @@ QString WebSocketTransport::peerAddress() const
 
 QString WebSocketTransport::kind() const
 {
-    return QStringLiteral("websocket");
+    return m_secure ? QStringLiteral("websocket-tls") : QStringLiteral("websocket");
+}
+
+void WebSocketTransport::onSslErrors(const QList<QSslError> &errors)
+{
+    if (m_finished || m_serverSide)
+        return;
+    QString text;
+    if (detail::acceptCertificateErrors(m_tls, errors, m_socket->sslConfiguration().peerCertificate(), m_peer, &text)) {
+        qCDebug(lcTransport).noquote() << "websocket" << m_peer << "certificate errors ignored as requested:" << errors.size();
+        m_socket->ignoreSslErrors();
+        return;
+    }
+    m_tlsError = text; // reported when QWebSocket fails the handshake (SslHandshakeFailedError)
 }
 
 QWebSocketProtocol::CloseCode WebSocketTransport::closeCode() const
@@ -351,8 +390,18 @@ void WebSocketTransport::onSocketError(int socketError)
         reportError(TransportError::Timeout, text);
         break;
     case QAbstractSocket::RemoteHostClosedError:
-        reportError(TransportError::HandshakeFailed,
-                    QStringLiteral("connection closed by %1 during the WebSocket opening handshake").arg(m_url.toString()));
+        if (!m_tlsError.isEmpty())
+            reportError(TransportError::TlsError, m_tlsError);
+        else
+            reportError(TransportError::HandshakeFailed,
+                        QStringLiteral("connection closed by %1 during the WebSocket opening handshake").arg(m_url.toString()));
+        break;
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        reportError(TransportError::TlsError,
+                    !m_tlsError.isEmpty() ? m_tlsError
+                                          : QStringLiteral("TLS handshake with %1 failed: %2").arg(m_url.toString(), text));
         break;
     default:
         reportError(TransportError::HandshakeFailed, QStringLiteral("WebSocket connection to %1 failed: %2").arg(m_url.toString(), text));

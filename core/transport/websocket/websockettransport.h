@@ -3,6 +3,7 @@
 
 #include "transport/transport.h"
 
+#include <QSslError>
 #include <QUrl>
 #include <QWebSocketProtocol>
 
@@ -11,12 +12,16 @@ class QWebSocket;
 
 namespace wb::transport {
 
-/// WAMP over WebSocket (ws://host:port/path). One WAMP message per WebSocket message: text frames (UTF-8)
+/// WAMP over WebSocket (ws://host:port/path) and WebSocket over TLS (wss://host:port/path). One WAMP message per WebSocket message: text frames (UTF-8)
 /// for JSON, binary frames for msgpack/CBOR. A message of the wrong kind is a ProtocolError (close code 1003).
 ///
 /// Client side: construct with ConnectOptions; it offers exactly one subprotocol (the serializer's) and
 /// emits opened() when the router agreed to it. A router that picked none gives HandshakeFailed
 /// "router did not accept subprotocol wamp.2.xxx".
+///
+/// TLS (client, wss://): the certificate is checked as ConnectOptions::tls says (system CAs plus a CA file; a
+/// pinned SHA-256 fingerprint; or any certificate on explicit request). A rejected certificate gives
+/// errorOccurred(TlsError, "TLS certificate of host:port rejected: <why> [certificate CN=..., SHA-256 ...]").
 ///
 /// Server side: WebSocketListener wraps an upgraded QWebSocket; it is Open from the start.
 ///
@@ -62,6 +67,7 @@ private:
     void onBinaryMessage(const QByteArray &data);
     void deliver(const QByteArray &message);
     void onSocketError(int socketError);
+    void onSslErrors(const QList<QSslError> &errors);
     void reportError(TransportError error, const QString &text);
     /// Reports an error and closes with a WebSocket close code and the error text as reason.
     void fail(TransportError error, const QString &text, QWebSocketProtocol::CloseCode code);
@@ -72,6 +78,10 @@ private:
     QWebSocket *m_socket = nullptr;
     QTimer *m_timer = nullptr; ///< connect timeout, then close timeout
     bool m_serverSide;
+    bool m_secure = false;
+    TlsClientOptions m_tls;
+    QString m_tlsError;       ///< why the certificate was rejected (client)
+    QString m_setupError;     ///< client TLS configuration could not be built
     QUrl m_url;
     QString m_peer;
     codec::SerializerId m_wantedSerializer = codec::SerializerId::Invalid;

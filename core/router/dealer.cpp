@@ -468,8 +468,9 @@ void Dealer::onCall(RouterSession &caller, const Message &m)
     }
     if (m_realm.meta().handleCall(caller, m))
         return; // a meta procedure served by the router itself (wamp-notes §13)
+    const bool forcedByRole = caller.disclosureForcedByRole();
     const bool discloseMe = options.value(QStringLiteral("disclose_me")).toBool();
-    if (discloseMe && m_realm.config().discloseCaller == u"never")
+    if (discloseMe && !forcedByRole && m_realm.config().discloseCaller == u"never")
         return fail(kDiscloseMeDisallowed, QStringLiteral("this realm never discloses callers"));
     Registration *reg = bestMatch(procedure);
     if (!reg || reg->callees.isEmpty())
@@ -508,7 +509,7 @@ void Dealer::onCall(RouterSession &caller, const Message &m)
         if (!calleeTimeouts || !reg->forwardTimeout.contains(callee))
             inv.timeoutMs = timeoutMs;
     }
-    if (discloseCaller(*reg, callee, discloseMe)) {
+    if (forcedByRole || discloseCaller(*reg, callee, discloseMe)) {
         details.insert(QStringLiteral("caller"), caller.id());
         details.insert(QStringLiteral("caller_authid"), caller.info().authid);
         details.insert(QStringLiteral("caller_authrole"), caller.info().authrole);

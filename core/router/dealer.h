@@ -49,6 +49,11 @@ public:
     /// (INTERRUPT killnowait to callees that announced call_canceling).
     void removeSession(RouterSession *session);
 
+    /// Is the CALL (caller session ID, request ID) still waiting for its final RESULT/ERROR?
+    bool hasPendingCall(quint64 callerId, quint64 callRequestId) const
+    {
+        return m_byCaller.contains(Key{callerId, callRequestId});
+    }
     int registrationCount() const { return int(m_byId.size()); }
     int pendingInvocationCount() const { return int(m_byCallee.size()); }
     static wamp::Dict features();

@@ -382,12 +382,19 @@ void RouterSession::handleEstablished(const Message &m)
             const std::optional<Message> allowed = authorizeRequest(m);
             if (allowed)
                 dispatchEstablished(*allowed);
-            return;
+            m_disclosureForced = false;
+            break;
         }
+        dispatchEstablished(m);
         break;
-    default: break;
+    default: dispatchEstablished(m); break;
     }
-    dispatchEstablished(m);
+    if (m.type() == MessageType::Call && m_state == State::Established && m_realm
+        && !m_realm->dealer().hasPendingCall(m_info.id, m.requestId())) {
+        // Answered at once (meta procedure, error) or dropped by the dealer (a late progressive-invocation chunk):
+        // nothing is pending for it, so it must not count against max_pending_calls.
+        m_pendingCalls.remove(m.requestId());
+    }
 }
 
 std::optional<Message> RouterSession::authorizeRequest(const Message &m)
@@ -427,7 +434,10 @@ std::optional<Message> RouterSession::authorizeRequest(const Message &m)
     }
     if (!d.disclose || options.value(QStringLiteral("disclose_me")).toBool())
         return m;
-    // The permission forces caller/publisher disclosure: the broker/dealer see disclose_me.
+    // The permission forces caller/publisher disclosure: the broker/dealer see disclose_me, and the dealer learns
+    // (disclosureForcedByRole()) that the role, not the caller, asked for it: a role permission wins over the realm's
+    // disclose_caller "never", as in Crossbar.
+    m_disclosureForced = true;
     List elements = m.elements();
     elements.removeFirst();
     Dict disclosed = options;

@@ -82,6 +82,11 @@ private:
     /// ERROR not_authorized, or dropped and logged for an unacknowledged PUBLISH); otherwise the message to
     /// dispatch, with disclose_me forced when the permission says so.
     std::optional<wamp::Message> authorizeRequest(const wamp::Message &m);
+public:
+    /// During dispatch of the current request: its disclose_me comes from a role permission (disclose.caller /
+    /// disclose.publisher), not from the client.
+    bool disclosureForcedByRole() const { return m_disclosureForced; }
+private:
     /// ABORT reason when joining would exceed max_sessions (router or realm); empty when fine.
     QString sessionLimitProblem() const;
     void applyAuthStep(const auth::AuthStep &step);
@@ -113,6 +118,8 @@ private:
     wamp::RequestIdSequence m_invocationIds;
     /// CALL request IDs dispatched and not yet answered with a final RESULT or ERROR (max_pending_calls).
     QSet<quint64> m_pendingCalls;
+    /// Set while dispatching a request whose disclose_me was added by a role permission (authorizeRequest).
+    bool m_disclosureForced = false;
 };
 
 } // namespace wb::router

@@ -64,7 +64,7 @@ private:
     std::vector<std::unique_ptr<FakePeer>> m_peers;
     QString m_error;
 
-    bool startRouter(const QString &discloseCaller = s("on_request"))
+    bool startRouter(const QString &discloseCaller = s("on_request"), int maxPendingCalls = 1000)
     {
         m_peers.clear();
         RouterConfig c;
@@ -78,6 +78,7 @@ private:
         alice.secret = s("s3cret");
         alice.authrole = s("admin");
         c.users = {alice};
+        c.maxPendingCalls = maxPendingCalls;
         m_router = std::make_unique<Router>(c);
         const Status st = m_router->start();
         m_error = st.errorString();
@@ -548,6 +549,34 @@ private slots:
         checkAlive(caller);
         QCOMPARE(callee->pending(MessageType::Invocation), 0);
         QCOMPARE(m_router->stats().protocolViolations, quint64(0));
+    }
+
+    void lateChunksDoNotCountAsPendingCalls()
+    {
+        // Chunks the dealer drops (their call has ended) must not stay in the caller's max_pending_calls count.
+        QVERIFY2(startRouter(s("on_request"), 2), qPrintable(m_error));
+        FakePeer *callee = joined(streamingRoles());
+        FakePeer *caller = joined(streamingRoles());
+        QVERIFY2(callee && caller, qPrintable(m_error));
+        QCOMPARE(callee->register_(s("com.upload"))->type(), MessageType::Registered);
+        for (int round = 0; round < 4; ++round) {
+            const quint64 req = caller->nextRequestId();
+            caller->send(Message::call(req, {{s("progress"), true}}, s("com.upload"), {0}));
+            const auto inv = callee->waitFor(MessageType::Invocation);
+            QVERIFY(inv);
+            callee->send(Message::yield(inv->requestId(), {}));
+            QCOMPARE(caller->waitReply(req, {MessageType::Result})->type(), MessageType::Result);
+            caller->send(Message::call(req, {}, s("com.upload"), {1})); // late: dropped by the dealer
+        }
+        // With the leak, the 4 dropped chunks would fill the cap of 2 and this call would get limit_exceeded.
+        const quint64 req = caller->nextRequestId();
+        caller->send(Message::call(req, {}, s("com.upload"), {2}));
+        const auto inv = callee->waitFor(MessageType::Invocation);
+        QVERIFY(inv);
+        callee->send(Message::yield(inv->requestId(), {}));
+        const auto reply = caller->waitReply(req, {MessageType::Result});
+        QVERIFY(reply);
+        QCOMPARE(reply->type(), MessageType::Result);
     }
 
     void progressiveInvocationUnsupported()

@@ -93,7 +93,10 @@ RouterConfig testConfig()
     secured.roles = {restrictedRole(), allowAllRole("anonymous")};
     router::RealmConfig strict{s("strict")}; // roles, but none for anonymous sessions
     strict.roles = {restrictedRole()};
-    c.realms = {secured, strict, router::RealmConfig{s("open.a")}, router::RealmConfig{s("open.b")}};
+    router::RealmConfig hidden{s("hidden")}; // the realm never discloses callers, but a role permission wins
+    hidden.roles = {restrictedRole(), allowAllRole("anonymous")};
+    hidden.discloseCaller = s("never");
+    c.realms = {secured, strict, router::RealmConfig{s("open.a")}, router::RealmConfig{s("open.b")}, hidden};
     c.users = {ticketUser("rita", "restricted"), ticketUser("ghost", "nobody"), ticketUser("anna", "restricted", {s("open.a")})};
     return c;
 }
@@ -509,6 +512,30 @@ private slots:
         QCOMPARE(dictAt(*e1, 3).value(s("publisher")).toUInt64().value_or(0), ritaId);
         QCOMPARE(dictAt(*e1, 3).value(s("publisher_authrole")), Value(s("restricted")));
         QVERIFY(!dictAt(*e2, 3).contains(s("publisher")));
+    }
+
+    void roleDisclosureBeatsRealmNever_data() { addTransportRows(); }
+    void roleDisclosureBeatsRealmNever()
+    {
+        QFETCH(QString, kind);
+        FakePeer *rita = joined(kind, s("hidden"), s("rita"));
+        FakePeer *helper = joined(kind, s("hidden"));
+        QVERIFY2(rita && helper, qPrintable(m_error));
+        QVERIFY(helper->register_(s("com.disclosed.p")));
+        // The role's disclose.caller wins over the realm's disclose_caller "never" (as in Crossbar).
+        const quint64 req = rita->nextRequestId();
+        rita->send(Message::call(req, {}, s("com.disclosed.p")));
+        const auto inv = helper->waitFor(MessageType::Invocation);
+        QVERIFY(inv);
+        QCOMPARE(dictAt(*inv, 3).value(s("caller_authid")), Value(s("rita")));
+        helper->send(Message::yield(inv->requestId(), {}));
+        QCOMPARE(rita->waitReply(req, {MessageType::Result})->type(), MessageType::Result);
+        // A caller asking for disclose_me itself is still refused in that realm.
+        const quint64 req2 = helper->nextRequestId();
+        helper->send(Message::call(req2, {{s("disclose_me"), true}}, s("com.disclosed.p")));
+        const auto err = helper->waitReply(req2, {MessageType::Error});
+        QVERIFY(err);
+        QCOMPARE(err->uri(), s("wamp.error.option_disallowed.disclose_me"));
     }
 
     void roles_data()

@@ -72,6 +72,8 @@ RawSocketTransport::RawSocketTransport(QTcpSocket *socket, qint64 maxIncoming, Q
 {
     setMaxIncomingMessageSize(maxIncoming);
     socket->setParent(this);
+    // TCP_NODELAY: a small reply must not wait for the ACK of the previous write (Nagle + delayed ACK = ~40 ms).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_peer = detail::formatPeer(socket->peerAddress(), socket->peerPort());
     init();
     startServerHandshake();
@@ -204,8 +206,10 @@ void RawSocketTransport::onConnected()
             return;
         }
     }
-    if (m_tcp)
+    if (m_tcp) {
+        m_tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1); // TCP_NODELAY (see the server-side constructor)
         m_peer = detail::formatPeer(m_tcp->peerAddress(), m_tcp->peerPort());
+    }
     const int l = lengthExponentFor(maxIncomingMessageSize());
     writeBytes(encodeHandshake(int(m_wantedSerializer), l));
 }

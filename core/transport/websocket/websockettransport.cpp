@@ -71,6 +71,7 @@ WebSocketTransport::WebSocketTransport(QWebSocket *socket, codec::SerializerId s
     m_secure = !socket->sslConfiguration().sessionCipher().isNull();
     init();
     applyLimits();
+    setLowDelay();
     setState(State::Open);
     if (socket->state() == QAbstractSocket::UnconnectedState)
         scheduleFinish();
@@ -161,6 +162,17 @@ void WebSocketTransport::onQtDataError(QWebSocketProtocol::CloseCode code, const
         m_timer->start(detail::kCloseTimeoutMs);
 }
 
+void WebSocketTransport::setLowDelay()
+{
+    // QWebSocket writes a frame's header and payload separately; with Nagle's algorithm the payload then waits for
+    // the peer's delayed ACK (~40 ms per small message). QWebSocket has no API for TCP_NODELAY, but its socket is
+    // its direct child (client and server side alike).
+    if (auto *tcp = m_socket->findChild<QAbstractSocket *>(QString(), Qt::FindDirectChildrenOnly))
+        tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    else
+        qCDebug(lcTransport) << "QWebSocket's TCP socket not found; TCP_NODELAY not set";
+}
+
 void WebSocketTransport::applyLimits()
 {
     const auto limit = quint64(std::max<qint64>(maxIncomingMessageSize(), 1));
@@ -196,6 +208,7 @@ void WebSocketTransport::onConnected()
 {
     if (m_serverSide || m_finished || state() != State::Connecting)
         return;
+    setLowDelay();
     if (m_secure) {
         QString text;
         if (!detail::checkPinnedCertificate(m_tls, m_socket->sslConfiguration().peerCertificate(), m_peer, &text)) {

@@ -62,6 +62,7 @@ private:
     void hookDataProcessor();
     void startConnecting();
     void applyLimits();
+    void setLowDelay();
     void onConnected();
     void onTextMessage(const QString &text);
     void onBinaryMessage(const QByteArray &data);

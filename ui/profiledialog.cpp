@@ -4,7 +4,10 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -56,6 +59,33 @@ ProfileDialog::ProfileDialog(const ConnectionProfile &p, QWidget *parent) : QDia
     form->addRow(QString(), m_autoReconnect);
     form->addRow(QString(), m_connectOnStart);
     layout->addLayout(form);
+
+    // TLS trust: only for wss://, rss:// and tcps:// (the box is hidden for other URLs)
+    m_tlsBox = new QGroupBox(tr("TLS (wss://, rss://, tcps://)"), this);
+    auto *tlsForm = new QFormLayout(m_tlsBox);
+    m_caFile = new QLineEdit(p.tlsCaFile, m_tlsBox);
+    m_caFile->setPlaceholderText(tr("(optional) PEM file with the router's CA or its self-signed certificate"));
+    auto *browse = new QPushButton(tr("&Browse…"), m_tlsBox);
+    auto *caRow = new QHBoxLayout;
+    caRow->addWidget(m_caFile, 1);
+    caRow->addWidget(browse);
+    m_insecure = new QCheckBox(tr("Accept any certificate (insecure)"), m_tlsBox);
+    m_insecure->setChecked(p.tlsInsecure);
+    m_insecureWarning = new QLabel(tr("Warning: the router's identity is not checked at all (self-signed, unknown CA, "
+                                      "wrong host name, expired). Anyone in between can read and change the traffic, "
+                                      "including secrets. Use only for tests; prefer a CA file or a pin."),
+                                   m_tlsBox);
+    m_insecureWarning->setWordWrap(true);
+    m_insecureWarning->setStyleSheet(QStringLiteral("color: #d9534f;"));
+    m_pin = new QLineEdit(p.tlsPinSha256, m_tlsBox);
+    m_pin->setPlaceholderText(tr("(optional) SHA-256 fingerprint, 64 hex digits, colons optional"));
+    m_pin->setToolTip(tr("When set, only exactly this server certificate is accepted (even if self-signed)."));
+    tlsForm->addRow(tr("&CA file:"), caRow);
+    tlsForm->addRow(QString(), m_insecure);
+    tlsForm->addRow(QString(), m_insecureWarning);
+    tlsForm->addRow(tr("&Pin SHA-256:"), m_pin);
+    layout->addWidget(m_tlsBox);
+    connect(browse, &QPushButton::clicked, this, &ProfileDialog::browseCaFile);
     m_problems = new QLabel(this);
     m_problems->setWordWrap(true);
     m_problems->setStyleSheet(QStringLiteral("color: #d9534f;"));
@@ -64,10 +94,11 @@ ProfileDialog::ProfileDialog(const ConnectionProfile &p, QWidget *parent) : QDia
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    for (QLineEdit *e : {m_name, m_url, m_realm, m_authid})
+    for (QLineEdit *e : {m_name, m_url, m_realm, m_authid, m_caFile, m_pin})
         connect(e, &QLineEdit::textChanged, this, &ProfileDialog::revalidate);
     connect(m_serializer, &QComboBox::currentTextChanged, this, &ProfileDialog::revalidate);
     connect(m_authMethod, &QComboBox::currentTextChanged, this, &ProfileDialog::revalidate);
+    connect(m_insecure, &QCheckBox::toggled, this, &ProfileDialog::revalidate);
     revalidate();
     resize(520, sizeHint().height());
 }
@@ -86,6 +117,11 @@ ConnectionProfile ProfileDialog::profile() const
                                                            : ConnectionProfile::SecretStorage::SessionOnly;
     p.autoReconnect = m_autoReconnect->isChecked();
     p.connectOnStart = m_connectOnStart->isChecked();
+    // the TLS fields only belong to a TLS URL: switching to ws:// etc. drops them
+    const bool tls = p.usesTls();
+    p.tlsCaFile = tls ? m_caFile->text().trimmed() : QString();
+    p.tlsInsecure = tls && m_insecure->isChecked();
+    p.tlsPinSha256 = tls ? m_pin->text().trimmed() : QString();
     return p;
 }
 
@@ -107,10 +143,22 @@ void ProfileDialog::revalidate()
                                      ? tr("Ed25519 private key: 64 hex digits (wampscope-cli keygen)")
                                      : tr("(unchanged; asked for on connect if unknown)"));
     m_secretStorage->setEnabled(secretNeeded);
+    const bool tls = transport::isSecureUrl(QUrl(m_url->text().trimmed()));
+    m_tlsBox->setVisible(tls);
+    m_tlsBox->setEnabled(tls);
+    m_insecureWarning->setVisible(m_insecure->isChecked());
     const QStringList p = problems();
     m_problems->setText(p.join(QLatin1Char('\n')));
     m_problems->setVisible(!p.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(p.isEmpty());
+}
+
+void ProfileDialog::browseCaFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("CA certificate (PEM)"), m_caFile->text(),
+                                                      tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+    if (!path.isEmpty())
+        m_caFile->setText(path);
 }
 
 } // namespace wb::ui

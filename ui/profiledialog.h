@@ -10,6 +10,7 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 
@@ -31,9 +32,15 @@ public:
     // for tests
     QLineEdit *urlEdit() const { return m_url; }
     QLineEdit *nameEdit() const { return m_name; }
+    QGroupBox *tlsBox() const { return m_tlsBox; }
+    QLineEdit *caFileEdit() const { return m_caFile; }
+    QCheckBox *insecureCheck() const { return m_insecure; }
+    QLineEdit *pinEdit() const { return m_pin; }
+    QLabel *insecureWarning() const { return m_insecureWarning; }
 
 private:
     void revalidate();
+    void browseCaFile();
 
     client::ConnectionProfile m_base;
     QLineEdit *m_name;
@@ -47,6 +54,11 @@ private:
     QComboBox *m_secretStorage;
     QCheckBox *m_autoReconnect;
     QCheckBox *m_connectOnStart;
+    QGroupBox *m_tlsBox;
+    QLineEdit *m_caFile;
+    QCheckBox *m_insecure;
+    QLabel *m_insecureWarning;
+    QLineEdit *m_pin;
     QLabel *m_problems;
     QDialogButtonBox *m_buttons;
 };

@@ -57,7 +57,9 @@ QString Connection::stateText() const
 {
     switch (m_state) {
     case State::WaitingToReconnect:
-        return tr("reconnecting in %1 s (attempt %2)").arg((reconnectRemainingMs() + 999) / 1000).arg(m_attempt);
+        return m_lastError.isEmpty()
+            ? tr("reconnecting in %1 s (attempt %2)").arg((reconnectRemainingMs() + 999) / 1000).arg(m_attempt)
+            : tr("reconnecting in %1 s (attempt %2) after: %3").arg((reconnectRemainingMs() + 999) / 1000).arg(m_attempt).arg(m_lastError);
     case State::Failed:
         return tr("failed: %1").arg(m_lastError);
     case State::Disconnected:
@@ -167,8 +169,9 @@ void Connection::onLeft(const QString &reason, const QString &message)
         return;
     }
     m_lastError = message.isEmpty() ? reason : QStringLiteral("%1 (%2)").arg(message, reason);
-    // Refusals that a retry cannot fix: a malformed URL, or the router ABORTing the join (auth, realm).
-    const bool permanent = reason == QStringLiteral("transport.invalid_url")
+    // Refusals that a retry cannot fix: a malformed URL, a rejected TLS certificate / failed handshake (the
+    // trust settings of the profile must change), or the router ABORTing the join (auth, realm).
+    const bool permanent = reason == QStringLiteral("transport.invalid_url") || reason == QStringLiteral("transport.tls")
                            || (!m_wasJoined && reason.startsWith(QStringLiteral("wamp.error.")));
     if (permanent) {
         m_attempt = 0;

@@ -4,6 +4,7 @@
 #include "auth/cryptosign.h"
 #include "codec/serializer.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSettings>
@@ -24,7 +25,22 @@ QStringList ConnectionProfile::knownAuthMethods()
 
 QStringList ConnectionProfile::knownSchemes()
 {
-    return {str("ws"), str("wss"), str("rs"), str("rss"), str("unix")};
+    return {str("ws"), str("wss"), str("rs"), str("rss"), str("tcp"), str("tcps"), str("unix")};
+}
+
+bool ConnectionProfile::usesTls() const
+{
+    return transport::isSecureUrl(url);
+}
+
+QByteArray ConnectionProfile::pinnedSha256() const
+{
+    QString hex = tlsPinSha256.trimmed();
+    hex.remove(u':');
+    const QByteArray raw = QByteArray::fromHex(hex.toLatin1());
+    if (raw.size() != 32 || raw.toHex() != hex.toLower().toLatin1())
+        return {};
+    return raw;
 }
 
 bool ConnectionProfile::needsSecret() const
@@ -58,6 +74,21 @@ QStringList ConnectionProfile::validate() const
                         .arg(url.toString(), url.scheme() == str("unix") ? QObject::tr("socket path") : QObject::tr("host"));
     else if (url.scheme() != str("unix") && url.port() <= 0)
         problems << QObject::tr("The URL \"%1\" needs a port.").arg(url.toString());
+    if (usesTls()) {
+        if (!tlsCaFile.isEmpty()) {
+            const QFileInfo ca(tlsCaFile);
+            if (!ca.exists())
+                problems << QObject::tr("The CA file \"%1\" does not exist.").arg(tlsCaFile);
+            else if (!ca.isFile() || !ca.isReadable())
+                problems << QObject::tr("The CA file \"%1\" is not a readable file.").arg(tlsCaFile);
+        }
+        if (!tlsPinSha256.trimmed().isEmpty() && pinnedSha256().isEmpty())
+            problems << QObject::tr("The certificate pin must be a SHA-256 fingerprint: 64 hex digits, colons optional "
+                                    "(got \"%1\").").arg(tlsPinSha256.trimmed());
+    } else if (!tlsCaFile.isEmpty() || tlsInsecure || !tlsPinSha256.trimmed().isEmpty()) {
+        problems << QObject::tr("CA file, \"accept any certificate\" and the certificate pin only apply to wss://, "
+                                "rss:// and tcps:// URLs.");
+    }
     if (realm.trimmed().isEmpty())
         problems << QObject::tr("The realm must not be empty.");
     if (!codec::serializerByName(serializer))
@@ -85,6 +116,12 @@ QJsonObject ConnectionProfile::toJson() const
     o.insert(str("auto_reconnect"), autoReconnect);
     o.insert(str("connect_on_start"), connectOnStart);
     o.insert(str("secret_storage"), secretStorage == SecretStorage::Keychain ? str("keychain") : str("session"));
+    if (!tlsCaFile.isEmpty())
+        o.insert(str("tls_ca_file"), tlsCaFile);
+    if (tlsInsecure)
+        o.insert(str("tls_insecure"), true);
+    if (!tlsPinSha256.isEmpty())
+        o.insert(str("tls_pin_sha256"), tlsPinSha256);
     return o;
 }
 
@@ -120,7 +157,9 @@ Result<ConnectionProfile> ConnectionProfile::fromJson(const QJsonObject &o)
            << text("realm", &p.realm, false) << text("serializer", &p.serializer, false)
            << text("authmethod", &p.authMethod, false) << text("authid", &p.authid, false)
            << text("authrole", &p.authrole, false) << flag("auto_reconnect", &p.autoReconnect)
-           << flag("connect_on_start", &p.connectOnStart) << text("secret_storage", &storage, false);
+           << flag("connect_on_start", &p.connectOnStart) << text("secret_storage", &storage, false)
+           << text("tls_ca_file", &p.tlsCaFile, false) << flag("tls_insecure", &p.tlsInsecure)
+           << text("tls_pin_sha256", &p.tlsPinSha256, false);
     errors.removeAll(QString());
     if (!errors.isEmpty())
         return Result<ConnectionProfile>::failure(str("profile.invalid"), errors.join(str("; ")));
@@ -144,6 +183,11 @@ transport::ConnectOptions ConnectionProfile::connectOptions() const
     c.url = url;
     if (const codec::Serializer *s = codec::serializerByName(serializer))
         c.serializer = s->id();
+    if (usesTls()) {
+        c.tls.caFile = tlsCaFile;
+        c.tls.acceptAnyCertificate = tlsInsecure;
+        c.tls.pinnedSha256 = pinnedSha256();
+    }
     return c;
 }
 

@@ -38,6 +38,10 @@ struct ConnectionProfile
     bool autoReconnect = true;
     bool connectOnStart = false;
     SecretStorage secretStorage = SecretStorage::Keychain;
+    // TLS trust for wss://, rss:// and tcps:// (ignored for other schemes; not secrets, so stored and exported)
+    QString tlsCaFile;        ///< PEM file with CA certificate(s) to trust besides the system CAs
+    bool tlsInsecure = false; ///< accept any server certificate (self-signed, unknown CA, wrong host)
+    QString tlsPinSha256;     ///< optional SHA-256 fingerprint of the server certificate: 64 hex digits, colons optional
 
     bool operator==(const ConnectionProfile &) const = default;
 
@@ -46,6 +50,10 @@ struct ConnectionProfile
     /// URL schemes the client transports accept.
     static QStringList knownSchemes();
     bool needsSecret() const;
+    /// True for wss://, rss:// and tcps:// URLs: only then do the TLS fields apply.
+    bool usesTls() const;
+    /// The 32 raw bytes of tlsPinSha256, empty when it is unset or malformed.
+    QByteArray pinnedSha256() const;
     /// What is wrong with \a secret for this auth method (empty: usable). cryptosign: a 64-hex Ed25519 seed.
     QString secretProblem(const QString &secret) const;
 
@@ -53,7 +61,7 @@ struct ConnectionProfile
     QStringList validate() const;
 
     /// JSON without any secret. Keys: id, name, url, realm, serializer, authmethod, authid, authrole,
-    /// auto_reconnect, connect_on_start, secret_storage.
+    /// auto_reconnect, connect_on_start, secret_storage, and when set tls_ca_file, tls_insecure, tls_pin_sha256.
     QJsonObject toJson() const;
     /// Unknown keys are ignored (forward compatible); wrong types and invalid values are errors.
     /// A "secret"/"ticket"/"password" key is refused, so a hand-edited file cannot smuggle one in.

@@ -102,7 +102,10 @@ void Session::attach(transport::Transport *t, const SessionOptions &options)
     connect(t, &transport::Transport::messageReceived, this, &Session::onBytes);
     connect(t, &transport::Transport::closed, this, [this](const QString &reason) {
         const QString why = m_transport && !m_transport->errorString().isEmpty() ? m_transport->errorString() : reason;
-        finish(QStringLiteral("transport.closed"), why.isEmpty() ? QStringLiteral("connection closed") : why);
+        // a rejected certificate or failed handshake gets its own reason, so callers can tell it from a plain loss
+        const bool tls = m_transport && m_transport->error() == transport::TransportError::TlsError;
+        finish(tls ? QStringLiteral("transport.tls") : QStringLiteral("transport.closed"),
+               why.isEmpty() ? QStringLiteral("connection closed") : why);
     });
     if (t->isOpen()) {
         sendHello();

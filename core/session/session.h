@@ -153,7 +153,8 @@ signals:
     void stateChanged(wb::session::Session::State state);
     void joined(quint64 sessionId, const wb::wamp::Dict &details);
     /// The session ended: GOODBYE, ABORT, protocol error or transport loss. \a reason is a URI or
-    /// "transport closed"; \a message explains.
+    /// "transport.closed" ("transport.tls" when the TLS handshake failed or the certificate was rejected,
+    /// "transport.invalid_url" for a bad URL); \a message explains.
     void left(const QString &reason, const QString &message);
     /// Raw traffic, for capture and logs.
     void messageSent(const wb::wamp::Message &message, const QByteArray &bytes);

@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // wb::client::Connection against the built-in router in process: connect, RTT probe, the same Session object
 // across reconnects, visible auto-reconnect with backoff after the router goes away, cancel, and no retry when
-// the router refuses the credentials.
+// the router refuses the credentials; the profile's TLS trust settings against a wss/rss router with a
+// self-signed certificate (generated with the openssl CLI), and a rejected certificate shown in the state text.
 
 #include "auth/cryptosign.h"
 #include "client/connection.h"
 #include "router/router.h"
 
+#include <QCryptographicHash>
+#include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslSocket>
+#include <QStandardPaths>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace wb;
@@ -43,6 +51,93 @@ class TstConnection : public QObject
 {
     Q_OBJECT
 private slots:
+    void tls_data()
+    {
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<QString>("trust"); // none | ca | insecure | pin | wrongpin
+        QTest::addColumn<bool>("joins");
+        for (const char *scheme : {"wss", "rss"}) {
+            const QString sc = QString::fromLatin1(scheme);
+            QTest::addRow("%s ca file", scheme) << sc << QStringLiteral("ca") << true;
+            QTest::addRow("%s untrusted", scheme) << sc << QStringLiteral("none") << false;
+            QTest::addRow("%s insecure", scheme) << sc << QStringLiteral("insecure") << true;
+            QTest::addRow("%s pin", scheme) << sc << QStringLiteral("pin") << true;
+            QTest::addRow("%s wrong pin", scheme) << sc << QStringLiteral("wrongpin") << false;
+        }
+    }
+    void tls()
+    {
+        QFETCH(QString, scheme);
+        QFETCH(QString, trust);
+        QFETCH(bool, joins);
+        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty(),
+                 "the openssl command is needed to generate test certificates (bootstrap.sh installs it)");
+        QVERIFY2(QSslSocket::supportsSsl(), "Qt has no TLS backend");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString cert = dir.filePath(QStringLiteral("server.crt"));
+        const QString key = dir.filePath(QStringLiteral("server.key"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-keyout"), key,
+                       QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-nodes"),
+                       QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+                       QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost")});
+        QVERIFY(openssl.waitForFinished(60000));
+        QVERIFY2(openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+
+        router::RouterConfig cfg = router::RouterConfig::defaults();
+        router::ListenerConfig lc;
+        lc.url = QUrl(scheme == u"wss" ? QStringLiteral("wss://127.0.0.1:0/ws") : QStringLiteral("rss://127.0.0.1:0"));
+        lc.tls.certificateFile = cert;
+        lc.tls.keyFile = key;
+        cfg.listeners = {lc};
+        router::Router r(cfg);
+        const Status st = r.start();
+        QVERIFY2(st.ok(), qPrintable(st.errorString()));
+        const QUrl url = r.listeningUrls().value(0);
+
+        client::ConnectionProfile p = profileFor(url);
+        QFile f(cert);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray sha = QSslCertificate::fromData(f.readAll()).value(0).digest(QCryptographicHash::Sha256);
+        QCOMPARE(sha.size(), 32);
+        if (trust == u"ca")
+            p.tlsCaFile = cert; // the self-signed certificate is its own CA
+        else if (trust == u"insecure")
+            p.tlsInsecure = true;
+        else if (trust == u"pin")
+            p.tlsPinSha256 = QString::fromLatin1(sha.toHex(':'));
+        else if (trust == u"wrongpin")
+            p.tlsPinSha256 = QString::fromLatin1(QCryptographicHash::hash("other", QCryptographicHash::Sha256).toHex());
+        QVERIFY2(p.validate().isEmpty(), qPrintable(p.validate().join(QLatin1Char(' '))));
+        Connection c(p);
+        c.open();
+        QTRY_VERIFY_WITH_TIMEOUT(c.state() == Connection::State::Connected || c.state() == Connection::State::Failed
+                                     || c.state() == Connection::State::WaitingToReconnect,
+                                 10000);
+        if (joins) {
+            QVERIFY2(c.state() == Connection::State::Connected, qPrintable(c.stateText()));
+            QTRY_COMPARE(r.sessionCount(), 1);
+            c.close();
+            return;
+        }
+        // a rejected certificate is not retried (the profile's trust settings must change) and the window shows why:
+        // which certificate (host:port, subject, fingerprint) and the reason
+        QVERIFY2(c.state() == Connection::State::Failed, qPrintable(c.stateText()));
+        const QString text = c.stateText();
+        QVERIFY2(text.startsWith(QStringLiteral("failed: ")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("TLS certificate of 127.0.0.1:%1 %2")
+                                   .arg(url.port())
+                                   .arg(trust == u"wrongpin" ? QStringLiteral("does not match the pinned") : QStringLiteral("rejected"))),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("localhost")), qPrintable(text));              // the certificate's subject
+        QVERIFY2(text.contains(QString::fromLatin1(sha.toHex(':')), Qt::CaseInsensitive), qPrintable(text)); // and fingerprint
+        QCOMPARE(c.reconnectAttempt(), 0);
+        QCOMPARE(r.sessionCount(), 0);
+    }
+
     void connectProbeAndClose()
     {
         router::Router r(config());

@@ -157,6 +157,115 @@ private slots:
         QCOMPARE(store.load(), QList<ConnectionProfile>{p});
     }
 
+    void tlsValidate_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("caFile"); // "CA" is replaced by an existing PEM file
+        QTest::addColumn<bool>("insecure");
+        QTest::addColumn<QString>("pin");
+        QTest::addColumn<QString>("problem"); // empty: valid
+        const QString pin = QStringLiteral("ab").repeated(32);
+        QString colons;
+        for (int i = 0; i < 32; ++i)
+            colons += (i ? QStringLiteral(":") : QString()) + QStringLiteral("0F");
+        QTest::newRow("wss none") << "wss://h:1/ws" << "" << false << "" << "";
+        QTest::newRow("wss ca") << "wss://h:1/ws" << "CA" << false << "" << "";
+        QTest::newRow("rss insecure") << "rss://h:1" << "" << true << "" << "";
+        QTest::newRow("tcps pin") << "tcps://h:1" << "" << false << pin << "";
+        QTest::newRow("pin with colons") << "wss://h:1/ws" << "" << false << colons << "";
+        QTest::newRow("pin upper") << "wss://h:1/ws" << "" << false << pin.toUpper() << "";
+        QTest::newRow("ca missing") << "wss://h:1/ws" << "/nonexistent/ca.pem" << false << "" << "CA file \"/nonexistent/ca.pem\" does not exist";
+        QTest::newRow("ca is dir") << "wss://h:1/ws" << "/" << false << "" << "not a readable file";
+        QTest::newRow("pin short") << "wss://h:1/ws" << "" << false << "abcd" << "64 hex digits";
+        QTest::newRow("pin not hex") << "rss://h:1" << "" << false << QStringLiteral("zz").repeated(32) << "64 hex digits";
+        QTest::newRow("pin too long") << "rss://h:1" << "" << false << pin + QStringLiteral("00") << "64 hex digits";
+        QTest::newRow("tls on ws") << "ws://h:1/ws" << "" << true << "" << "only apply to wss://";
+        QTest::newRow("pin on rs") << "rs://h:1" << "" << false << pin << "only apply to wss://";
+    }
+    void tlsValidate()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, caFile);
+        QFETCH(bool, insecure);
+        QFETCH(QString, pin);
+        QFETCH(QString, problem);
+        QTemporaryDir dir;
+        if (caFile == u"CA") {
+            caFile = dir.filePath(QStringLiteral("ca.pem"));
+            QFile f(caFile);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        ConnectionProfile p;
+        p.name = QStringLiteral("x");
+        p.url = QUrl(url);
+        p.tlsCaFile = caFile;
+        p.tlsInsecure = insecure;
+        p.tlsPinSha256 = pin;
+        const QStringList problems = p.validate();
+        if (problem.isEmpty()) {
+            QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char(' '))));
+            // and the Connection's ConnectOptions carry exactly these settings
+            const transport::ConnectOptions o = p.connectOptions();
+            QCOMPARE(o.tls.caFile, caFile);
+            QCOMPARE(o.tls.acceptAnyCertificate, insecure);
+            QCOMPARE(o.tls.pinnedSha256.size(), pin.isEmpty() ? 0 : 32);
+            if (!pin.isEmpty())
+                QCOMPARE(QString::fromLatin1(o.tls.pinnedSha256.toHex()), pin.toLower().remove(u':'));
+        } else {
+            QVERIFY2(problems.join(QLatin1Char(' ')).contains(problem), qPrintable(problems.join(QLatin1Char(' '))));
+        }
+    }
+
+    void tlsRoundTrip()
+    {
+        QTemporaryDir dir;
+        const QString ca = dir.filePath(QStringLiteral("ca.pem"));
+        {
+            QFile f(ca);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        ConnectionProfile p;
+        p.id = ConnectionProfile::newId();
+        p.name = QStringLiteral("TLS");
+        p.url = QUrl(QStringLiteral("wss://127.0.0.1:8443/ws"));
+        p.tlsCaFile = ca;
+        p.tlsInsecure = true;
+        p.tlsPinSha256 = QStringLiteral("AB:").repeated(31) + QStringLiteral("AB");
+        QCOMPARE(p.toJson().value(QStringLiteral("tls_ca_file")).toString(), ca);
+        QCOMPARE(p.toJson().value(QStringLiteral("tls_insecure")).toBool(), true);
+        QCOMPARE(p.toJson().value(QStringLiteral("tls_pin_sha256")).toString(), p.tlsPinSha256);
+        // JSON
+        Result<ConnectionProfile> back = ConnectionProfile::fromJson(p.toJson());
+        QVERIFY2(back.ok(), qPrintable(back.errorString()));
+        QCOMPARE(*back, p);
+        // export / import
+        Result<QList<ConnectionProfile>> imported = client::importProfiles(client::exportProfiles({p}));
+        QVERIFY2(imported.ok(), qPrintable(imported.errorString()));
+        QCOMPARE(imported->value(0), p);
+        // settings store
+        const QString path = dir.filePath(QStringLiteral("s.ini"));
+        {
+            QSettings s(path, QSettings::IniFormat);
+            client::ProfileStore(&s).save({p});
+        }
+        QSettings s(path, QSettings::IniFormat);
+        QCOMPARE(client::ProfileStore(&s).load(), QList<ConnectionProfile>{p});
+        // a profile without TLS settings does not write the keys
+        ConnectionProfile plain;
+        plain.name = QStringLiteral("plain");
+        QVERIFY(!plain.toJson().contains(QStringLiteral("tls_ca_file")));
+        QVERIFY(!plain.toJson().contains(QStringLiteral("tls_insecure")));
+        QVERIFY(!plain.toJson().contains(QStringLiteral("tls_pin_sha256")));
+        // wrong types and bad values in an imported file are refused with a reason
+        Result<QList<ConnectionProfile>> bad = client::importProfiles(
+            "[{\"name\":\"a\",\"url\":\"wss://h:1/ws\",\"tls_insecure\":\"yes\"}]");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.errorString().contains(QStringLiteral("\"tls_insecure\" must be true or false")), qPrintable(bad.errorString()));
+        bad = client::importProfiles("[{\"name\":\"a\",\"url\":\"wss://h:1/ws\",\"tls_pin_sha256\":\"12\"}]");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.errorString().contains(QStringLiteral("64 hex digits")), qPrintable(bad.errorString()));
+    }
+
     void memorySecretStore()
     {
         client::MemorySecretStore store;

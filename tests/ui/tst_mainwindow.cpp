@@ -17,8 +17,11 @@
 #include "trafficmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QGroupBox>
 #include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QLabel>
@@ -498,6 +501,63 @@ private slots:
         QCOMPARE(d.profile().url, QUrl(QStringLiteral("rs://10.0.0.1:8081")));
         QCOMPARE(d.profile().name, QStringLiteral("Edge"));
         QCOMPARE(d.profile().id, p.id);
+    }
+
+    void profileDialogTls()
+    {
+        QTemporaryDir dir;
+        const QString ca = dir.filePath(QStringLiteral("ca.pem"));
+        {
+            QFile f(ca);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        ConnectionProfile p;
+        p.name = QStringLiteral("x"); // ws:// by default
+        ui::ProfileDialog d(p);
+        QPushButton *ok = d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(d.tlsBox()->isHidden()); // no TLS settings for ws://
+        d.urlEdit()->setText(QStringLiteral("wss://127.0.0.1:8443/ws"));
+        QVERIFY(!d.tlsBox()->isHidden());
+        QVERIFY(d.tlsBox()->isEnabled());
+        QVERIFY(d.insecureWarning()->isHidden());
+        d.insecureCheck()->setChecked(true);
+        QVERIFY(!d.insecureWarning()->isHidden()); // the warning shows with the checkbox
+        QVERIFY(d.insecureWarning()->text().contains(QStringLiteral("not checked")));
+        d.caFileEdit()->setText(dir.filePath(QStringLiteral("missing.pem")));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(d.problems().join(QLatin1Char(' ')).contains(QStringLiteral("does not exist")));
+        d.caFileEdit()->setText(ca);
+        d.pinEdit()->setText(QStringLiteral("12:34"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(d.problems().join(QLatin1Char(' ')).contains(QStringLiteral("64 hex digits")));
+        const QString pin = QStringLiteral("AB").repeated(32);
+        d.pinEdit()->setText(pin);
+        QVERIFY2(ok->isEnabled(), qPrintable(d.problems().join(QLatin1Char(' '))));
+        ConnectionProfile out = d.profile();
+        QCOMPARE(out.tlsCaFile, ca);
+        QVERIFY(out.tlsInsecure);
+        QCOMPARE(out.tlsPinSha256, pin);
+        QCOMPARE(out.connectOptions().tls.pinnedSha256, QByteArray::fromHex(pin.toLatin1()));
+        // rss:// and tcps:// also show the box; back to rs:// hides it and drops the settings
+        d.urlEdit()->setText(QStringLiteral("tcps://127.0.0.1:8444"));
+        QVERIFY(!d.tlsBox()->isHidden());
+        d.urlEdit()->setText(QStringLiteral("rs://127.0.0.1:8081"));
+        QVERIFY(d.tlsBox()->isHidden());
+        QVERIFY(ok->isEnabled());
+        out = d.profile();
+        QVERIFY(out.tlsCaFile.isEmpty());
+        QVERIFY(!out.tlsInsecure);
+        QVERIFY(out.tlsPinSha256.isEmpty());
+        // an existing TLS profile opens with its settings
+        p.url = QUrl(QStringLiteral("rss://127.0.0.1:8444"));
+        p.tlsCaFile = ca;
+        p.tlsPinSha256 = pin;
+        ui::ProfileDialog e(p);
+        QVERIFY(!e.tlsBox()->isHidden());
+        QCOMPARE(e.caFileEdit()->text(), ca);
+        QCOMPARE(e.pinEdit()->text(), pin);
+        QVERIFY(!e.insecureCheck()->isChecked());
+        QCOMPARE(e.profile(), p);
     }
 
     void windowStateAndThemeRestored()

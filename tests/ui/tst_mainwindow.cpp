@@ -23,6 +23,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QLabel>
 #include <QSettings>
@@ -558,6 +559,61 @@ private slots:
         QCOMPARE(e.pinEdit()->text(), pin);
         QVERIFY(!e.insecureCheck()->isChecked());
         QCOMPARE(e.profile(), p);
+    }
+
+    void tlsRejectionShownInStatusBar()
+    {
+        // a wss router with a self-signed certificate (generated with the openssl CLI)
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("server.crt"));
+        const QString key = dir.filePath(QStringLiteral("server.key"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-keyout"), key,
+                       QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-nodes"),
+                       QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
+                       QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost")});
+        QVERIFY(openssl.waitForFinished(60000));
+        QVERIFY2(openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+        router::RouterConfig cfg = router::RouterConfig::defaults();
+        router::ListenerConfig lc;
+        lc.url = QUrl(QStringLiteral("wss://127.0.0.1:0/ws"));
+        lc.tls.certificateFile = cert;
+        lc.tls.keyFile = key;
+        cfg.listeners = {lc};
+        router::Router tlsRouter(cfg);
+        const Status st = tlsRouter.start();
+        QVERIFY2(st.ok(), qPrintable(st.errorString()));
+        const QUrl url = tlsRouter.listeningUrls().value(0);
+
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        client::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        ui::MainWindow w(nullptr, o);
+        ConnectionProfile p;
+        p.id = ConnectionProfile::newId();
+        p.name = QStringLiteral("Secure");
+        p.url = url;
+        Connection *c = w.addProfile(p);
+        QVERIFY(c);
+        w.selectConnection(c);
+        c->open();
+        QTRY_COMPARE_WITH_TIMEOUT(c->state(), Connection::State::Failed, 10000);
+        // the status bar says which certificate was rejected and why
+        const QString text = w.statusText();
+        QVERIFY2(text.contains(QStringLiteral("Secure: failed: TLS certificate of 127.0.0.1:%1 rejected").arg(url.port())),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("CN=localhost")), qPrintable(text));
+        // trusting the certificate as CA file in the profile lets it join
+        p.tlsCaFile = cert;
+        c->setProfile(p);
+        c->open();
+        QTRY_COMPARE_WITH_TIMEOUT(c->state(), Connection::State::Connected, 10000);
+        QVERIFY2(w.statusText().contains(QStringLiteral("Secure: connected")), qPrintable(w.statusText()));
+        c->close();
     }
 
     void windowStateAndThemeRestored()

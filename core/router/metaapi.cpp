@@ -109,6 +109,15 @@ bool stringArg(const Value &v, const QString &name, QString &out, MetaApi::Reply
     return true;
 }
 
+/// A required string argument (a topic or procedure URI); \a error set otherwise.
+std::optional<QString> requiredStringArg(const Value &v, const QString &name, MetaApi::Reply *error)
+{
+    if (v.isString())
+        return v.toString();
+    *error = MetaApi::Reply::fail(uris::invalidArgument, QStringLiteral("%1 must be a string, got %2").arg(name, v.toDebugString()));
+    return std::nullopt;
+}
+
 /// Optional match policy from an options dict ({"match": ...}).
 std::optional<MatchPolicy> policyFromOptions(const Value &options, MetaApi::Reply *error)
 {
@@ -439,9 +448,10 @@ void MetaApi::unsubscribed(RouterSession &session, const Broker::Subscription &s
         publish(QStringLiteral("wamp.subscription.on_delete"), {session.id(), sub.id});
 }
 
-MetaApi::Reply MetaApi::subscriptionList(const Call &c)
+template <typename Item, typename OfSession, typename All>
+MetaApi::Reply MetaApi::listByPolicy(const Call &c, OfSession ofSession, All all) const
 {
-    QList<const Broker::Subscription *> subs;
+    QList<const Item *> list;
     const Value sessionValue = c.arg(0, QStringLiteral("session_id"));
     if (!sessionValue.isNull()) {
         Reply error;
@@ -451,28 +461,35 @@ MetaApi::Reply MetaApi::subscriptionList(const Call &c)
         RouterSession *s = m_realm.session(*id);
         if (!s || !s->isEstablished())
             return Reply::fail(uris::noSuchSession, QStringLiteral("no session with ID %1 exists on this router").arg(*id));
-        subs = m_realm.broker().subscriptionsOf(s);
+        list = ofSession(s);
     } else {
-        subs = m_realm.broker().all();
+        list = all();
     }
     QList<std::pair<MatchPolicy, quint64>> items;
-    for (const Broker::Subscription *sub : std::as_const(subs)) {
-        if (!hidden(c.caller, sub->uri))
-            items.append({sub->match, sub->id});
+    for (const Item *item : std::as_const(list)) {
+        if (!hidden(c.caller, item->uri))
+            items.append({item->match, item->id});
     }
     return Reply::ok(byPolicy(items));
+}
+
+MetaApi::Reply MetaApi::subscriptionList(const Call &c)
+{
+    Broker &broker = m_realm.broker();
+    return listByPolicy<Broker::Subscription>(
+        c, [&](RouterSession *s) { return broker.subscriptionsOf(s); }, [&] { return broker.all(); });
 }
 
 MetaApi::Reply MetaApi::subscriptionLookup(const Call &c)
 {
     Reply error;
-    const Value topic = c.arg(0, QStringLiteral("topic"));
-    if (!topic.isString())
-        return Reply::fail(uris::invalidArgument, QStringLiteral("topic must be a string, got %1").arg(topic.toDebugString()));
+    const auto topic = requiredStringArg(c.arg(0, QStringLiteral("topic")), QStringLiteral("topic"), &error);
+    if (!topic)
+        return error;
     const auto policy = policyFromOptions(c.arg(1, QStringLiteral("options")), &error);
     if (!policy)
         return error;
-    const Broker::Subscription *sub = m_realm.broker().lookup(topic.toString(), *policy);
+    const Broker::Subscription *sub = m_realm.broker().lookup(*topic, *policy);
     if (!sub || hidden(c.caller, sub->uri))
         return Reply::ok();
     return Reply::ok(sub->id);
@@ -480,11 +497,12 @@ MetaApi::Reply MetaApi::subscriptionLookup(const Call &c)
 
 MetaApi::Reply MetaApi::subscriptionMatch(const Call &c)
 {
-    const Value topic = c.arg(0, QStringLiteral("topic"));
-    if (!topic.isString())
-        return Reply::fail(uris::invalidArgument, QStringLiteral("topic must be a string, got %1").arg(topic.toDebugString()));
+    Reply error;
+    const auto topic = requiredStringArg(c.arg(0, QStringLiteral("topic")), QStringLiteral("topic"), &error);
+    if (!topic)
+        return error;
     List ids;
-    for (const Broker::Subscription *sub : m_realm.broker().matching(topic.toString())) {
+    for (const Broker::Subscription *sub : m_realm.broker().matching(*topic)) {
         if (!hidden(c.caller, sub->uri))
             ids.append(sub->id);
     }
@@ -583,39 +601,21 @@ void MetaApi::unregistered(RouterSession &session, const Dealer::Registration &r
 
 MetaApi::Reply MetaApi::registrationList(const Call &c)
 {
-    QList<const Dealer::Registration *> regs;
-    const Value sessionValue = c.arg(0, QStringLiteral("session_id"));
-    if (!sessionValue.isNull()) {
-        Reply error;
-        const auto id = idArg(sessionValue, QStringLiteral("session_id"), &error);
-        if (!id)
-            return error;
-        RouterSession *s = m_realm.session(*id);
-        if (!s || !s->isEstablished())
-            return Reply::fail(uris::noSuchSession, QStringLiteral("no session with ID %1 exists on this router").arg(*id));
-        regs = m_realm.dealer().registrationsOf(s);
-    } else {
-        regs = m_realm.dealer().all();
-    }
-    QList<std::pair<MatchPolicy, quint64>> items;
-    for (const Dealer::Registration *reg : std::as_const(regs)) {
-        if (!hidden(c.caller, reg->uri))
-            items.append({reg->match, reg->id});
-    }
-    return Reply::ok(byPolicy(items));
+    Dealer &dealer = m_realm.dealer();
+    return listByPolicy<Dealer::Registration>(
+        c, [&](RouterSession *s) { return dealer.registrationsOf(s); }, [&] { return dealer.all(); });
 }
 
 MetaApi::Reply MetaApi::registrationLookup(const Call &c)
 {
     Reply error;
-    const Value procedure = c.arg(0, QStringLiteral("procedure"));
-    if (!procedure.isString())
-        return Reply::fail(uris::invalidArgument,
-                           QStringLiteral("procedure must be a string, got %1").arg(procedure.toDebugString()));
+    const auto procedure = requiredStringArg(c.arg(0, QStringLiteral("procedure")), QStringLiteral("procedure"), &error);
+    if (!procedure)
+        return error;
     const auto policy = policyFromOptions(c.arg(1, QStringLiteral("options")), &error);
     if (!policy)
         return error;
-    const Dealer::Registration *reg = m_realm.dealer().lookup(procedure.toString(), *policy);
+    const Dealer::Registration *reg = m_realm.dealer().lookup(*procedure, *policy);
     if (!reg || hidden(c.caller, reg->uri))
         return Reply::ok();
     return Reply::ok(reg->id);
@@ -623,11 +623,11 @@ MetaApi::Reply MetaApi::registrationLookup(const Call &c)
 
 MetaApi::Reply MetaApi::registrationMatch(const Call &c)
 {
-    const Value procedure = c.arg(0, QStringLiteral("procedure"));
-    if (!procedure.isString())
-        return Reply::fail(uris::invalidArgument,
-                           QStringLiteral("procedure must be a string, got %1").arg(procedure.toDebugString()));
-    const Dealer::Registration *reg = m_realm.dealer().match(procedure.toString());
+    Reply error;
+    const auto procedure = requiredStringArg(c.arg(0, QStringLiteral("procedure")), QStringLiteral("procedure"), &error);
+    if (!procedure)
+        return error;
+    const Dealer::Registration *reg = m_realm.dealer().match(*procedure);
     if (!reg || hidden(c.caller, reg->uri))
         return Reply::ok();
     return Reply::ok(reg->id);

@@ -80,6 +80,9 @@ private:
     Reply sessionKillBy(const Call &c, bool byAuthid);
     Reply addTestament(const Call &c);
     Reply flushTestaments(const Call &c);
+    /// wamp.subscription.list / wamp.registration.list: all items, or those of session_id, grouped by match policy.
+    template <typename Item, typename OfSession, typename All>
+    Reply listByPolicy(const Call &c, OfSession ofSession, All all) const;
     Reply subscriptionList(const Call &c);
     Reply subscriptionLookup(const Call &c);
     Reply subscriptionMatch(const Call &c);

@@ -5,10 +5,10 @@
 
 #include "cli/cli.h"
 #include "client/connection.h"
-#include "client/secretstore.h"
+#include "settings/secretstore.h"
 #include "connectionworkspace.h"
 #include "mainwindow.h"
-#include "panels/panels.h"
+#include "panels/panelfactory.h"
 #include "router/router.h"
 #include "screenshot.h"
 
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
     if (throwaway) {
         selfTestSettings = std::make_unique<QSettings>(selfTestDir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
         options.settings = selfTestSettings.get();
-        options.secrets = new wb::client::MemorySecretStore(&app);
+        options.secrets = new wb::settings::MemorySecretStore(&app);
     }
     wb::ui::ConnectionWorkspace::setPanelFactory(&wb::ui::panels::install);
     wb::ui::MainWindow window(router.get(), options);

@@ -4,8 +4,8 @@
 #include "client/connection.h"
 #include "connectionworkspace.h"
 #include "mainwindow.h"
-#include "trafficlog.h"
-#include "trafficmodel.h"
+#include "panels/trafficlogpanel.h"
+#include "models/trafficmodel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -44,7 +44,7 @@ int runScreenshot(ui::MainWindow *w, const QString &scene, const QString &path)
     if (scene == QStringLiteral("dark"))
         w->setTheme(ui::MainWindow::Theme::Dark);
     if (scene == QStringLiteral("traffic") || scene == QStringLiteral("dark") || scene == QStringLiteral("router")) {
-        client::ConnectionProfile p = local->profile();
+        settings::ConnectionProfile p = local->profile();
         p.id.clear();
         p.name = QObject::tr("Mock callee");
         p.serializer = QStringLiteral("msgpack");
@@ -84,7 +84,7 @@ int runScreenshot(ui::MainWindow *w, const QString &scene, const QString &path)
         ws->showPanel(scene == QStringLiteral("window") ? QObject::tr("Subscribe") : QObject::tr("Router"));
     settle(800); // the Router tab / router panel load their meta API lists when shown
     if (scene != QStringLiteral("window")) {
-        ui::TrafficLogWidget *log = w->trafficLog();
+        ui::TrafficLogPanel *log = w->trafficLog();
         log->flush();
         capture::CaptureStore *store = log->store();
         for (quint64 s = store->firstSeq(); s < store->nextSeq(); ++s) {

@@ -2,7 +2,7 @@
 #include "connectionworkspace.h"
 
 #include "client/connection.h"
-#include "metamonitor.h"
+#include "panels/metamonitor.h"
 
 #include <QLabel>
 #include <QTabWidget>

@@ -2,13 +2,13 @@
 #include "mainwindow.h"
 
 #include "client/connection.h"
-#include "client/secretstore.h"
+#include "settings/secretstore.h"
 #include "connectionworkspace.h"
-#include "keychainsecretstore.h"
-#include "profiledialog.h"
+#include "settings/keychainsecretstore.h"
+#include "dialogs/profiledialog.h"
 #include "router/router.h"
-#include "routerpanel.h"
-#include "trafficlog.h"
+#include "panels/routerpanel.h"
+#include "panels/trafficlogpanel.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -36,7 +36,7 @@
 namespace wb::ui {
 
 using client::Connection;
-using client::ConnectionProfile;
+using settings::ConnectionProfile;
 
 namespace {
 
@@ -102,7 +102,7 @@ MainWindow::MainWindow(router::Router *router, const MainWindowOptions &options,
         m_ownSettings = std::make_unique<QSettings>();
         m_settings = m_ownSettings.get();
     }
-    m_secrets = options.secrets ? options.secrets : new KeychainSecretStore(this);
+    m_secrets = options.secrets ? options.secrets : new settings::KeychainSecretStore(this);
     m_systemPalette = QApplication::palette();
     m_systemStyle = QApplication::style()->name();
 
@@ -113,7 +113,7 @@ MainWindow::MainWindow(router::Router *router, const MainWindowOptions &options,
 
     buildSidebar();
 
-    m_traffic = new TrafficLogWidget(this);
+    m_traffic = new TrafficLogPanel(this);
     m_trafficDock = new QDockWidget(tr("Traffic log"), this);
     m_trafficDock->setObjectName(QStringLiteral("TrafficDock"));
     m_trafficDock->setWidget(m_traffic);
@@ -344,7 +344,7 @@ void MainWindow::setTheme(Theme t)
 
 void MainWindow::loadProfiles()
 {
-    client::ProfileStore store(m_settings);
+    settings::ProfileStore store(m_settings);
     QList<ConnectionProfile> list = store.load();
     const bool firstStart = !store.hasSavedProfiles();
     if (firstStart && m_router) {
@@ -381,7 +381,7 @@ void MainWindow::followBuiltinRouter()
 
 void MainWindow::saveProfiles()
 {
-    client::ProfileStore(m_settings).save(profiles());
+    settings::ProfileStore(m_settings).save(profiles());
 }
 
 QList<ConnectionProfile> MainWindow::profiles() const
@@ -534,7 +534,7 @@ void MainWindow::storeSecret(Connection *c, const QString &secret)
     if (c->profile().secretStorage == ConnectionProfile::SecretStorage::SessionOnly)
         return;
     QPointer<Connection> guard(c);
-    m_secrets->writeSecret(c->id(), secret, [this, guard](const client::SecretResult &r) {
+    m_secrets->writeSecret(c->id(), secret, [this, guard](const settings::SecretResult &r) {
         if (!guard || r.ok())
             return;
         fallBackToMemory(guard, r.message, {});
@@ -605,19 +605,19 @@ void MainWindow::connectTo(Connection *c)
         return;
     }
     QPointer<Connection> guard(c);
-    m_secrets->readSecret(p.id, [this, guard](const client::SecretResult &r) {
+    m_secrets->readSecret(p.id, [this, guard](const settings::SecretResult &r) {
         if (!guard)
             return;
         switch (r.status) {
-        case client::SecretResult::Status::Ok:
+        case settings::SecretResult::Status::Ok:
             guard->setSecret(r.secret);
             guard->open();
             break;
-        case client::SecretResult::Status::NotFound:
+        case settings::SecretResult::Status::NotFound:
             promptAndOpen(guard, true);
             break;
-        case client::SecretResult::Status::NoBackend:
-        case client::SecretResult::Status::Error:
+        case settings::SecretResult::Status::NoBackend:
+        case settings::SecretResult::Status::Error:
             fallBackToMemory(guard, r.message, [this, guard]() {
                 if (guard)
                     promptAndOpen(guard, false);
@@ -631,7 +631,7 @@ void MainWindow::connectTo(Connection *c)
 
 int MainWindow::importProfilesFrom(const QByteArray &json)
 {
-    Result<QList<ConnectionProfile>> list = client::importProfiles(json);
+    Result<QList<ConnectionProfile>> list = settings::importProfiles(json);
     if (!list.ok()) {
         addNotice(tr("Import failed: %1").arg(list.errorString()));
         return -1;
@@ -643,7 +643,7 @@ int MainWindow::importProfilesFrom(const QByteArray &json)
 
 QByteArray MainWindow::exportAllProfiles() const
 {
-    return client::exportProfiles(profiles());
+    return settings::exportProfiles(profiles());
 }
 
 void MainWindow::newProfileDialog()

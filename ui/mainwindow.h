@@ -5,7 +5,7 @@
 // a workspace per connection (tabs Subscribe/Call/Publish/Register), the router panel, a dockable traffic log,
 // and a status bar with the selected connection's state, realm, serializer and round-trip time.
 
-#include "client/connectionprofile.h"
+#include "settings/connectionprofile.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -29,25 +29,27 @@ class Router;
 }
 namespace wb::client {
 class Connection;
-class SecretStore;
 } // namespace wb::client
+namespace wb::settings {
+class SecretStore;
+} // namespace wb::settings
 
 namespace wb::ui {
 
 class ConnectionWorkspace;
 class RouterPanel;
-class TrafficLogWidget;
+class TrafficLogPanel;
 
 struct MainWindowOptions
 {
     /// Where profiles, window state and preferences go. nullptr: the application's QSettings.
     QSettings *settings = nullptr;
     /// Where secrets go. nullptr: the OS keychain (QtKeychain).
-    client::SecretStore *secrets = nullptr;
+    settings::SecretStore *secrets = nullptr;
     /// Asks the user for a profile's secret; nullopt = canceled. nullptr: a password dialog.
-    std::function<std::optional<QString>(const client::ConnectionProfile &)> askSecret;
+    std::function<std::optional<QString>(const settings::ConnectionProfile &)> askSecret;
     /// The keychain failed (\a why): keep this profile's secret in memory for this run? nullptr: a message box.
-    std::function<bool(const client::ConnectionProfile &, const QString &why)> askKeepInMemory;
+    std::function<bool(const settings::ConnectionProfile &, const QString &why)> askKeepInMemory;
     /// Connect the profiles marked "connect on start" (the Local router on first start).
     bool connectOnStart = true;
 };
@@ -66,7 +68,7 @@ public:
 
     // ---- state, mostly for tests ----
     RouterPanel *routerPanel() const { return m_routerPanel; }
-    TrafficLogWidget *trafficLog() const { return m_traffic; }
+    TrafficLogPanel *trafficLog() const { return m_traffic; }
     QList<client::Connection *> connections() const { return m_connections; }
     client::Connection *connection(const QString &profileId) const;
     ConnectionWorkspace *workspace(client::Connection *c) const { return m_workspaces.value(c); }
@@ -75,15 +77,15 @@ public:
     void selectConnection(client::Connection *c);
     void selectRouter();
     QString statusText() const;
-    QList<client::ConnectionProfile> profiles() const;
+    QList<settings::ConnectionProfile> profiles() const;
     /// Notices shown to the user (keychain problems, import errors), newest last.
     QStringList notices() const { return m_notices; }
     int logLineCount() const;
     int sessionRowCount() const;
 
     // ---- profile operations (the menu actions call these) ----
-    client::Connection *addProfile(const client::ConnectionProfile &profile, const QString &secret = {});
-    void updateProfile(client::Connection *c, const client::ConnectionProfile &profile, const QString &secret = {});
+    client::Connection *addProfile(const settings::ConnectionProfile &profile, const QString &secret = {});
+    void updateProfile(client::Connection *c, const settings::ConnectionProfile &profile, const QString &secret = {});
     client::Connection *duplicateProfile(client::Connection *c);
     void removeProfile(client::Connection *c);
     /// Connect, fetching the secret from the keychain (or asking) first when the auth method needs one.
@@ -128,7 +130,7 @@ private:
     MainWindowOptions m_options;
     QSettings *m_settings;
     std::unique_ptr<QSettings> m_ownSettings;
-    client::SecretStore *m_secrets;
+    settings::SecretStore *m_secrets;
     QList<client::Connection *> m_connections;
     QHash<client::Connection *, ConnectionWorkspace *> m_workspaces;
     QStringList m_notices;
@@ -140,7 +142,7 @@ private:
     QStackedWidget *m_stack = nullptr;
     RouterPanel *m_routerPanel = nullptr;
     QDockWidget *m_trafficDock = nullptr;
-    TrafficLogWidget *m_traffic = nullptr;
+    TrafficLogPanel *m_traffic = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_realmLabel = nullptr;
     QLabel *m_serializerLabel = nullptr;

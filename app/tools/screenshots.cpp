@@ -5,13 +5,13 @@
 // Run it under Xvfb: xvfb-run -s "-screen 0 1600x1000x24" build/app/wampscope-screenshots resources/screenshots
 
 #include "client/connection.h"
-#include "client/secretstore.h"
+#include "settings/secretstore.h"
 #include "connectionworkspace.h"
 #include "mainwindow.h"
 #include "mock/mockresponder.h"
 #include "models/eventlogmodel.h"
 #include "panels/callpanel.h"
-#include "panels/panels.h"
+#include "panels/panelfactory.h"
 #include "panels/registerpanel.h"
 #include "panels/subscribepanel.h"
 #include "router/router.h"
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
         return 3;
     QTemporaryDir dir;
     QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
-    client::MemorySecretStore secrets;
+    settings::MemorySecretStore secrets;
     ui::MainWindowOptions o;
     o.settings = &settings;
     o.secrets = &secrets;

@@ -9,7 +9,7 @@ Q_LOGGING_CATEGORY(lcConnection, "wb.client.connection")
 
 namespace wb::client {
 
-Connection::Connection(ConnectionProfile profile, QObject *parent)
+Connection::Connection(settings::ConnectionProfile profile, QObject *parent)
     : QObject(parent), m_profile(std::move(profile)), m_session(new session::Session(this))
 {
     m_retryTimer.setSingleShot(true);
@@ -33,7 +33,7 @@ Connection::~Connection()
         m_session->disconnectNow(QStringLiteral("closing"));
 }
 
-void Connection::setProfile(const ConnectionProfile &profile)
+void Connection::setProfile(const settings::ConnectionProfile &profile)
 {
     if (profile == m_profile)
         return;

@@ -5,7 +5,7 @@
 // reused across disconnects and reconnects (panels keep their Session pointer). Adds a connection state machine
 // with visible auto-reconnect (exponential backoff, cancelable) and a round-trip-time probe.
 
-#include "connectionprofile.h"
+#include "settings/connectionprofile.h"
 #include "reconnectpolicy.h"
 #include "session/session.h"
 
@@ -30,12 +30,12 @@ public:
     };
     Q_ENUM(State)
 
-    explicit Connection(ConnectionProfile profile, QObject *parent = nullptr);
+    explicit Connection(settings::ConnectionProfile profile, QObject *parent = nullptr);
     ~Connection() override;
 
-    const ConnectionProfile &profile() const { return m_profile; }
+    const settings::ConnectionProfile &profile() const { return m_profile; }
     /// Takes effect on the next connect.
-    void setProfile(const ConnectionProfile &profile);
+    void setProfile(const settings::ConnectionProfile &profile);
     QString id() const { return m_profile.id; }
     QString name() const { return m_profile.name; }
 
@@ -86,7 +86,7 @@ private:
     void onLeft(const QString &reason, const QString &message);
     void probeRtt();
 
-    ConnectionProfile m_profile;
+    settings::ConnectionProfile m_profile;
     session::Session *m_session;
     State m_state = State::Disconnected;
     QString m_lastError;

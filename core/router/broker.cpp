@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "broker.h"
 
-#include "eventstore.h"
+#include "eventhistory.h"
 #include "metaapi.h"
 #include "realm.h"
-#include "routerlog.h"
+#include "routerlogging.h"
 #include "routersession.h"
 #include "codec/serializer.h"
 #include "wamp/errors.h"
@@ -123,7 +123,7 @@ Broker::Broker(Realm &realm, RouterStats &stats) : m_realm(realm), m_stats(stats
         if (!sub)
             sub = createSubscription(h.uri, *policy);
         sub->pinned = true;
-        m_realm.events().enableHistory(sub->id, h.limit, h.maxBytes);
+        m_realm.history().enableHistory(sub->id, h.limit, h.maxBytes);
     }
 }
 
@@ -376,9 +376,9 @@ void Broker::dispatch(const QString &topic, quint64 publication, const List &arg
 {
     // Every matching subscription gets one EVENT (no precedence for pub/sub).
     const QList<Subscription *> matches = matching(topic);
-    EventStore &store = m_realm.events();
-    EventStore::Event stored; // filled only when history or retention needs it (implicitly shared payload)
-    auto storedEvent = [&]() -> const EventStore::Event & {
+    EventHistory &history = m_realm.history();
+    EventHistory::Event stored; // filled only when history or retention needs it (implicitly shared payload)
+    auto storedEvent = [&]() -> const EventHistory::Event & {
         if (!stored.publication) {
             stored.timestamp = QDateTime::currentDateTimeUtc();
             stored.publication = publication;
@@ -390,8 +390,8 @@ void Broker::dispatch(const QString &topic, quint64 publication, const List &arg
         return stored;
     };
     for (Subscription *sub : std::as_const(matches)) {
-        if (storable && sub->pinned && store.hasHistory(sub->id))
-            store.record(sub->id, storedEvent());
+        if (storable && sub->pinned && history.hasHistory(sub->id))
+            history.record(sub->id, storedEvent());
         if (sub->subscribers.isEmpty())
             continue;
         Dict details = publisherDetails;
@@ -423,18 +423,18 @@ void Broker::dispatch(const QString &topic, quint64 publication, const List &arg
         }
     }
     // Retention (wamp-notes §12.8): the latest event per topic; black/white lists are re-checked on delivery.
-    if (options.value(QStringLiteral("retain")).toBool() && store.retentionEnabled()) {
-        EventStore::Retained r;
+    if (options.value(QStringLiteral("retain")).toBool() && history.retentionEnabled()) {
+        EventHistory::Retained r;
         r.event = storedEvent();
         r.options = options;
-        store.retain(topic, std::move(r));
+        history.retain(topic, std::move(r));
     }
 }
 
 void Broker::sendRetained(RouterSession &session, const Subscription &sub)
 {
-    const QList<const EventStore::Retained *> retained = m_realm.events().retainedMatching(sub.uri, sub.match);
-    for (const EventStore::Retained *r : retained) {
+    const QList<const EventHistory::Retained *> retained = m_realm.history().retainedMatching(sub.uri, sub.match);
+    for (const EventHistory::Retained *r : retained) {
         Filters filters;
         if (!readFilters(r->options, filters).isEmpty() || (filters.any() && !filters.accepts(session)))
             continue;

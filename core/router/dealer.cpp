@@ -4,7 +4,7 @@
 #include "metaapi.h"
 #include "realm.h"
 #include "router.h"
-#include "routerlog.h"
+#include "routerlogging.h"
 #include "routersession.h"
 #include "wamp/errors.h"
 #include "wamp/ids.h"
@@ -53,7 +53,7 @@ Dict interruptOptions(const QString &mode, const QString &reason)
 class Dealer::TimerHost : public QObject
 {
 public:
-    explicit TimerHost(Dealer &dealer) : m_dealer(dealer) {}
+    TimerHost(Dealer &dealer, QObject *parent) : QObject(parent), m_dealer(dealer) {}
 
 protected:
     void timerEvent(QTimerEvent *event) override { m_dealer.onTimeout(event->timerId()); }
@@ -62,8 +62,8 @@ private:
     Dealer &m_dealer;
 };
 
-Dealer::Dealer(Realm &realm, RouterStats &stats)
-    : m_realm(realm), m_stats(stats), m_timerHost(std::make_unique<TimerHost>(*this))
+Dealer::Dealer(Realm &realm, RouterStats &stats, QObject *timerParent)
+    : m_realm(realm), m_stats(stats), m_timerHost(std::make_unique<TimerHost>(*this, timerParent))
 {
 }
 

@@ -14,6 +14,7 @@
 #include "wamp/uri.h"
 
 #include <QDateTime>
+#include <QObject>
 #include <QHash>
 #include <QList>
 #include <QSet>
@@ -35,7 +36,10 @@ class Dealer
 {
     Q_DISABLE_COPY_MOVE(Dealer)
 public:
-    Dealer(Realm &realm, RouterStats &stats);
+    /// \a timerParent: the QObject (the Router) whose thread runs the call-timeout timers. The timer host is its
+    /// child, so a Router moved to another thread takes the timers along (an unparented host would stay on the
+    /// constructing thread, and startTimer() from the router thread would fail: call_timeout silently off).
+    Dealer(Realm &realm, RouterStats &stats, QObject *timerParent);
     ~Dealer();
 
     void onRegister(RouterSession &session, const wamp::Message &m);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metaapi.h"
 
-#include "eventstore.h"
+#include "eventhistory.h"
 #include "realm.h"
-#include "routerlog.h"
+#include "routerlogging.h"
 #include "routersession.h"
 #include "wamp/errors.h"
 #include "wamp/ids.h"
@@ -572,7 +572,7 @@ MetaApi::Reply MetaApi::subscriptionGetEvents(const Call &c)
                                QStringLiteral("limit must be a non-negative integer, got %1").arg(limitValue.toDebugString()));
         limit = qMin<qint64>(*l, 1000000);
     }
-    const auto events = m_realm.events().events(sub->id, int(limit));
+    const auto events = m_realm.history().events(sub->id, int(limit));
     if (!events)
         return Reply::fail(kHistoryUnavailable, QStringLiteral("event history for the given subscription is not available or enabled"));
     return Reply::ok(*events);

@@ -5,13 +5,13 @@
 
 namespace wb::router {
 
-Realm::Realm(RealmConfig config, RouterStats &stats)
+Realm::Realm(RealmConfig config, RouterStats &stats, QObject *context)
     : m_config(std::move(config)),
       m_authorizer(m_config.roles),
-      m_events(m_config.maxRetained, m_config.maxRetainedBytes),
+      m_history(m_config.maxRetained, m_config.maxRetainedBytes),
       m_meta(*this),
       m_broker(*this, stats),
-      m_dealer(*this, stats)
+      m_dealer(*this, stats, context)
 {
 }
 

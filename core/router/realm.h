@@ -6,7 +6,7 @@
 #include "authorizer.h"
 #include "broker.h"
 #include "dealer.h"
-#include "eventstore.h"
+#include "eventhistory.h"
 #include "metaapi.h"
 #include "routerconfig.h"
 
@@ -21,7 +21,8 @@ class Realm
 {
     Q_DISABLE_COPY_MOVE(Realm)
 public:
-    Realm(RealmConfig config, RouterStats &stats);
+    /// \a context: the Router; the realm's timers live on its thread (they follow it through moveToThread).
+    Realm(RealmConfig config, RouterStats &stats, QObject *context);
     ~Realm();
 
     const QString &name() const { return m_config.name; }
@@ -29,7 +30,7 @@ public:
     Broker &broker() { return m_broker; }
     Dealer &dealer() { return m_dealer; }
     MetaApi &meta() { return m_meta; }
-    EventStore &events() { return m_events; }
+    EventHistory &history() { return m_history; }
     const Authorizer &authorizer() const { return m_authorizer; }
 
     void attach(RouterSession *session);
@@ -44,7 +45,7 @@ private:
     RealmConfig m_config;
     Authorizer m_authorizer;
     QHash<quint64, RouterSession *> m_sessions;
-    EventStore m_events; // before the broker, which creates the history subscriptions
+    EventHistory m_history; // before the broker, which creates the history subscriptions
     MetaApi m_meta;
     Broker m_broker;
     Dealer m_dealer;

@@ -2,7 +2,7 @@
 #include "router.h"
 
 #include "realm.h"
-#include "routerlog.h"
+#include "routerlogging.h"
 #include "routersession.h"
 #include "transport/transport.h"
 #include "wamp/ids.h"
@@ -22,7 +22,7 @@ Router::Router(RouterConfig config, QObject *parent) : QObject(parent), m_config
 {
     qRegisterMetaType<wb::router::SessionInfo>();
     for (const RealmConfig &rc : std::as_const(m_config.realms))
-        m_realms.emplace(rc.name, std::make_unique<Realm>(rc, m_stats));
+        m_realms.emplace(rc.name, std::make_unique<Realm>(rc, m_stats, this));
 }
 
 Router::~Router()
@@ -207,7 +207,7 @@ Realm *Router::realmFor(const QString &name)
     RealmConfig rc;
     rc.name = name;
     log(QStringLiteral("realm %1 created on first join").arg(name));
-    return m_realms.emplace(name, std::make_unique<Realm>(rc, m_stats)).first->second.get();
+    return m_realms.emplace(name, std::make_unique<Realm>(rc, m_stats, this)).first->second.get();
 }
 
 quint64 Router::allocateSessionId()

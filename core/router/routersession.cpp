@@ -4,7 +4,7 @@
 #include "broker.h"
 #include "dealer.h"
 #include "realm.h"
-#include "routerlog.h"
+#include "routerlogging.h"
 #include "codec/serializer.h"
 #include "transport/transport.h"
 #include "wamp/errors.h"

@@ -10,7 +10,7 @@
 // from a queued call; the object is deleted once the transport has reported closed() (so an ABORT or
 // GOODBYE queued just before the close still reaches the peer).
 
-#include "auth/authenticator.h"
+#include "authenticators/authenticator.h"
 #include "codec/serializer.h"
 #include "router.h"
 #include "wamp/ids.h"

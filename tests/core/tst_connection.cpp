@@ -36,10 +36,10 @@ router::RouterConfig config(quint16 port = 0)
     return cfg;
 }
 
-client::ConnectionProfile profileFor(const QUrl &url)
+settings::ConnectionProfile profileFor(const QUrl &url)
 {
-    client::ConnectionProfile p;
-    p.id = client::ConnectionProfile::newId();
+    settings::ConnectionProfile p;
+    p.id = settings::ConnectionProfile::newId();
     p.name = QStringLiteral("test");
     p.url = url;
     return p;
@@ -98,7 +98,7 @@ private slots:
         QVERIFY2(st.ok(), qPrintable(st.errorString()));
         const QUrl url = r.listeningUrls().value(0);
 
-        client::ConnectionProfile p = profileFor(url);
+        settings::ConnectionProfile p = profileFor(url);
         QFile f(cert);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray sha = QSslCertificate::fromData(f.readAll()).value(0).digest(QCryptographicHash::Sha256);
@@ -213,7 +213,7 @@ private slots:
     {
         router::Router r(config());
         QVERIFY(r.start().ok());
-        client::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
         p.autoReconnect = false;
         Connection c(p);
         c.open();
@@ -227,7 +227,7 @@ private slots:
     {
         router::Router r(config());
         QVERIFY(r.start().ok());
-        client::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
         p.authMethod = QStringLiteral("ticket");
         p.authid = QStringLiteral("alice");
         Connection c(p);
@@ -254,7 +254,7 @@ private slots:
         cfg.users << bob;
         router::Router r(cfg);
         QVERIFY(r.start().ok());
-        client::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
         p.authMethod = QStringLiteral("cryptosign");
         p.authid = QStringLiteral("bob");
         QVERIFY(p.validate().isEmpty());
@@ -271,7 +271,7 @@ private slots:
 
     void invalidProfileFails()
     {
-        client::ConnectionProfile p = profileFor(QUrl(QStringLiteral("http://x:1/")));
+        settings::ConnectionProfile p = profileFor(QUrl(QStringLiteral("http://x:1/")));
         Connection c(p);
         c.open();
         QCOMPARE(c.state(), Connection::State::Failed);

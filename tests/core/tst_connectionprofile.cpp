@@ -2,9 +2,9 @@
 // Connection profiles: validation, JSON round trip, import/export without secrets, QSettings storage,
 // the in-memory secret store and the reconnect backoff sequence.
 
-#include "client/connectionprofile.h"
+#include "settings/connectionprofile.h"
 #include "client/reconnectpolicy.h"
-#include "client/secretstore.h"
+#include "settings/secretstore.h"
 
 #include <QJsonDocument>
 #include <QSettings>
@@ -13,7 +13,7 @@
 #include <QTest>
 
 using namespace wb;
-using client::ConnectionProfile;
+using settings::ConnectionProfile;
 
 class TstConnectionProfile : public QObject
 {
@@ -93,15 +93,15 @@ private slots:
         b.name = QStringLiteral("B \"quoted\"");
         b.authMethod = QStringLiteral("ticket");
         b.authid = QStringLiteral("alice");
-        const QByteArray json = client::exportProfiles({a, b});
+        const QByteArray json = settings::exportProfiles({a, b});
         QVERIFY(!json.contains("secret\""));
         QVERIFY(!json.contains("s3cret"));
-        Result<QList<ConnectionProfile>> back = client::importProfiles(json);
+        Result<QList<ConnectionProfile>> back = settings::importProfiles(json);
         QVERIFY2(back.ok(), qPrintable(back.errorString()));
         QCOMPARE(back->size(), 2);
         QCOMPARE(back->at(1), b);
         // a bare array works too
-        Result<QList<ConnectionProfile>> bare = client::importProfiles("[" + QJsonDocument(a.toJson()).toJson() + "]");
+        Result<QList<ConnectionProfile>> bare = settings::importProfiles("[" + QJsonDocument(a.toJson()).toJson() + "]");
         QVERIFY(bare.ok());
         QCOMPARE(bare->first(), a);
     }
@@ -126,7 +126,7 @@ private slots:
     {
         QFETCH(QByteArray, json);
         QFETCH(QString, reason);
-        Result<QList<ConnectionProfile>> r = client::importProfiles(json);
+        Result<QList<ConnectionProfile>> r = settings::importProfiles(json);
         QVERIFY(!r.ok());
         QVERIFY2(r.errorString().contains(reason), qPrintable(r.errorString()));
     }
@@ -142,7 +142,7 @@ private slots:
         p.authid = QStringLiteral("alice");
         {
             QSettings s(path, QSettings::IniFormat);
-            client::ProfileStore store(&s);
+            settings::ProfileStore store(&s);
             QVERIFY(!store.hasSavedProfiles());
             store.save({p});
             // the secret would be passed to the session only
@@ -152,7 +152,7 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(!f.readAll().contains("s3cret"));
         QSettings s(path, QSettings::IniFormat);
-        client::ProfileStore store(&s);
+        settings::ProfileStore store(&s);
         QVERIFY(store.hasSavedProfiles());
         QCOMPARE(store.load(), QList<ConnectionProfile>{p});
     }
@@ -239,17 +239,17 @@ private slots:
         QVERIFY2(back.ok(), qPrintable(back.errorString()));
         QCOMPARE(*back, p);
         // export / import
-        Result<QList<ConnectionProfile>> imported = client::importProfiles(client::exportProfiles({p}));
+        Result<QList<ConnectionProfile>> imported = settings::importProfiles(settings::exportProfiles({p}));
         QVERIFY2(imported.ok(), qPrintable(imported.errorString()));
         QCOMPARE(imported->value(0), p);
         // settings store
         const QString path = dir.filePath(QStringLiteral("s.ini"));
         {
             QSettings s(path, QSettings::IniFormat);
-            client::ProfileStore(&s).save({p});
+            settings::ProfileStore(&s).save({p});
         }
         QSettings s(path, QSettings::IniFormat);
-        QCOMPARE(client::ProfileStore(&s).load(), QList<ConnectionProfile>{p});
+        QCOMPARE(settings::ProfileStore(&s).load(), QList<ConnectionProfile>{p});
         // a profile without TLS settings does not write the keys
         ConnectionProfile plain;
         plain.name = QStringLiteral("plain");
@@ -257,24 +257,24 @@ private slots:
         QVERIFY(!plain.toJson().contains(QStringLiteral("tls_insecure")));
         QVERIFY(!plain.toJson().contains(QStringLiteral("tls_pin_sha256")));
         // wrong types and bad values in an imported file are refused with a reason
-        Result<QList<ConnectionProfile>> bad = client::importProfiles(
+        Result<QList<ConnectionProfile>> bad = settings::importProfiles(
             "[{\"name\":\"a\",\"url\":\"wss://h:1/ws\",\"tls_insecure\":\"yes\"}]");
         QVERIFY(!bad.ok());
         QVERIFY2(bad.errorString().contains(QStringLiteral("\"tls_insecure\" must be true or false")), qPrintable(bad.errorString()));
-        bad = client::importProfiles("[{\"name\":\"a\",\"url\":\"wss://h:1/ws\",\"tls_pin_sha256\":\"12\"}]");
+        bad = settings::importProfiles("[{\"name\":\"a\",\"url\":\"wss://h:1/ws\",\"tls_pin_sha256\":\"12\"}]");
         QVERIFY(!bad.ok());
         QVERIFY2(bad.errorString().contains(QStringLiteral("64 hex digits")), qPrintable(bad.errorString()));
     }
 
     void memorySecretStore()
     {
-        client::MemorySecretStore store;
-        QList<client::SecretResult> results;
-        auto cb = [&](const client::SecretResult &r) { results << r; };
+        settings::MemorySecretStore store;
+        QList<settings::SecretResult> results;
+        auto cb = [&](const settings::SecretResult &r) { results << r; };
         store.readSecret(QStringLiteral("k"), cb);
         QVERIFY(results.isEmpty()); // asynchronous, like a keychain
         QTRY_COMPARE(results.size(), 1);
-        QCOMPARE(results.last().status, client::SecretResult::Status::NotFound);
+        QCOMPARE(results.last().status, settings::SecretResult::Status::NotFound);
         store.writeSecret(QStringLiteral("k"), QStringLiteral("v"), cb);
         store.readSecret(QStringLiteral("k"), cb);
         QTRY_COMPARE(results.size(), 3);
@@ -283,12 +283,12 @@ private slots:
         store.deleteSecret(QStringLiteral("k"), cb);
         store.readSecret(QStringLiteral("k"), cb);
         QTRY_COMPARE(results.size(), 5);
-        QCOMPARE(results.last().status, client::SecretResult::Status::NotFound);
+        QCOMPARE(results.last().status, settings::SecretResult::Status::NotFound);
 
         store.setSimulateNoBackend(true);
         store.writeSecret(QStringLiteral("k"), QStringLiteral("v"), cb);
         QTRY_COMPARE(results.size(), 6);
-        QCOMPARE(results.last().status, client::SecretResult::Status::NoBackend);
+        QCOMPARE(results.last().status, settings::SecretResult::Status::NoBackend);
         QCOMPARE(store.size(), 0);
     }
 

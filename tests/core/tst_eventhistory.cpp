@@ -2,9 +2,9 @@
 // Event history (wamp.subscription.get_events, history configured per realm) and retained events
 // (PUBLISH retain / SUBSCRIBE get_retained) of the built-in router (wamp-notes §12.7, §12.8); both bounded.
 
-#include "routerfixture.h"
+#include "fakes/routerfixture.h"
 
-#include "router/eventstore.h"
+#include "router/eventhistory.h"
 #include "router/routerconfig.h"
 #include "wamp/errors.h"
 
@@ -104,13 +104,13 @@ private slots:
     void storeByteBudgets()
     {
         // History: count and byte budget, oldest dropped first; an event larger than the budget is not kept.
-        router::EventStore store(100, 5000);
+        router::EventHistory store(100, 5000);
         store.enableHistory(1, 1000, 10000);
         const QString kilo(1000, u'x');
-        const qint64 one = router::EventStore::approximateSize({kilo}, {});
+        const qint64 one = router::EventHistory::approximateSize({kilo}, {});
         QVERIFY(one > 2000 && one < 2300);
         for (int i = 0; i < 50; ++i) {
-            router::EventStore::Event e;
+            router::EventHistory::Event e;
             e.publication = quint64(i + 1);
             e.args = {kilo};
             store.record(1, e);
@@ -118,7 +118,7 @@ private slots:
         QVERIFY(store.historyBytes(1) <= 10000);
         QCOMPARE(store.historySize(1), int(10000 / one));
         QCOMPARE(store.events(1, 1)->first().value(s("publication")).toUInt64(), quint64(50)); // newest kept
-        router::EventStore::Event huge;
+        router::EventHistory::Event huge;
         huge.publication = 99;
         huge.args = {QString(10000, u'y')};
         store.record(1, huge);
@@ -126,7 +126,7 @@ private slots:
 
         // Retained: one per topic, count and byte budget.
         for (int i = 0; i < 10; ++i) {
-            router::EventStore::Retained r;
+            router::EventHistory::Retained r;
             r.event.publication = quint64(i + 1);
             r.event.args = {kilo};
             store.retain(s("com.t%1").arg(i), r);
@@ -137,7 +137,7 @@ private slots:
         QCOMPARE(store.retainedMatching(s("com.t0"), MatchPolicy::Exact).size(), 0);
         // Replacing a topic's retained event does not grow the store.
         const qint64 before = store.retainedBytes();
-        router::EventStore::Retained again;
+        router::EventHistory::Retained again;
         again.event.args = {kilo};
         store.retain(s("com.t9"), again);
         QCOMPARE(store.retainedBytes(), before);

@@ -2,7 +2,7 @@
 // core/inspect: JSON text errors with line/column, pretty printing, field paths, the capped event store
 // (cap, chunk release, topic statistics) and event filters.
 
-#include "inspect/eventstore.h"
+#include "inspect/receivedevents.h"
 #include "inspect/fieldpath.h"
 #include "inspect/jsontext.h"
 
@@ -113,7 +113,7 @@ private slots:
 
     void storeCap()
     {
-        inspect::EventStore st(100);
+        inspect::ReceivedEventLog st(100);
         for (int i = 0; i < 250; ++i)
             st.append(1000 + i, 7, (i % 2) ? s("a.b") : s("a.c"), quint64(i % 3), wamp::List{i}, {});
         QCOMPARE(st.size(), 100);
@@ -146,7 +146,7 @@ private slots:
     void storeReleasesChunks()
     {
         // 20k events of ~1 KiB with a cap of 1000: memory stays near 1000 events + one chunk.
-        inspect::EventStore st(1000);
+        inspect::ReceivedEventLog st(1000);
         const QString big(1000, QLatin1Char('x'));
         for (int i = 0; i < 20000; ++i)
             st.append(i, 1, s("t"), 0, wamp::List{big, i}, {});
@@ -162,7 +162,7 @@ private slots:
 
     void topicRates()
     {
-        inspect::EventStore st;
+        inspect::ReceivedEventLog st;
         QVERIFY(!st.updateRates(10000)); // first call only starts the window
         for (int i = 0; i < 50; ++i)
             st.append(10000 + i, 1, s("a"), 0, wamp::List{i}, {});
@@ -176,7 +176,7 @@ private slots:
 
     void filters()
     {
-        inspect::EventStore st;
+        inspect::ReceivedEventLog st;
         st.append(1, 1, s("com.a.temp"), 11, wamp::List{21.5}, wamp::Dict{{s("unit"), Value(s("C"))}});
         st.append(2, 2, s("com.b.hum"), 12, wamp::List{40}, {});
         st.append(3, 1, s("com.a.temp"), 0, wamp::List{s("error 42")}, {});

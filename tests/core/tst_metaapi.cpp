@@ -2,7 +2,7 @@
 // The WAMP meta API of the built-in router (wamp-notes §13): session, subscription, registration and testament
 // procedures and events, driven by real client Sessions in process; plus MetaClient, the typed client helper.
 
-#include "routerfixture.h"
+#include "fakes/routerfixture.h"
 
 #include "router/metaapi.h"
 #include "session/metaclient.h"

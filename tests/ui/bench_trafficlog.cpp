@@ -7,8 +7,8 @@
 
 #include "capture/capturestore.h"
 #include "codec/messagecodec.h"
-#include "trafficlog.h"
-#include "trafficmodel.h"
+#include "panels/trafficlogpanel.h"
+#include "models/trafficmodel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -35,7 +35,7 @@ int main(int argc, char **argv)
     const int seconds = argc > 2 ? atoi(argv[2]) : 10;
     const qint64 cap = argc > 3 ? atoll(argv[3]) : 1000000;
 
-    ui::TrafficLogWidget log;
+    ui::TrafficLogPanel log;
     log.resize(1200, 700);
     log.show();
     log.setCapacity(cap);

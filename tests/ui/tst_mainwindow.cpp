@@ -5,16 +5,16 @@
 // into the workspace, and the window state/theme come back after a restart.
 
 #include "client/connection.h"
-#include "client/secretstore.h"
+#include "settings/secretstore.h"
 #include "connectionworkspace.h"
 #include "mainwindow.h"
-#include "metamonitor.h"
-#include "profiledialog.h"
+#include "panels/metamonitor.h"
+#include "dialogs/profiledialog.h"
 #include "router/router.h"
-#include "routerpanel.h"
+#include "panels/routerpanel.h"
 #include "session/session.h"
-#include "trafficlog.h"
-#include "trafficmodel.h"
+#include "panels/trafficlogpanel.h"
+#include "models/trafficmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -36,7 +36,7 @@
 
 using namespace wb;
 using client::Connection;
-using client::ConnectionProfile;
+using settings::ConnectionProfile;
 
 namespace {
 
@@ -75,7 +75,7 @@ private slots:
         router::Router r(routerConfig());
         QVERIFY(r.start().ok());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;
@@ -125,8 +125,8 @@ private slots:
         QCOMPARE(w.trafficLog()->model()->index(0, ui::TrafficModel::Type).data().toString(), QStringLiteral("HELLO"));
 
         // the profile was saved
-        QVERIFY(client::ProfileStore(&settings).hasSavedProfiles());
-        QCOMPARE(client::ProfileStore(&settings).load().size(), 1);
+        QVERIFY(settings::ProfileStore(&settings).hasSavedProfiles());
+        QCOMPARE(settings::ProfileStore(&settings).load().size(), 1);
     }
 
     void routerPanelFollowsMetaApi()
@@ -134,7 +134,7 @@ private slots:
         router::Router r(routerConfig());
         QVERIFY(r.start().ok());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;
@@ -201,7 +201,7 @@ private slots:
     void withoutRouter()
     {
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;
@@ -219,7 +219,7 @@ private slots:
         router::Router r(routerConfig());
         QVERIFY(r.start().ok());
         const QString path = freshSettingsPath();
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         QByteArray exported;
         QString id;
         {
@@ -284,7 +284,7 @@ private slots:
         QVERIFY(r.start().ok());
         const QString path = freshSettingsPath();
         QSettings settings(path, QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         secrets.setSimulateNoBackend(true);
         ui::MainWindowOptions o;
         o.settings = &settings;
@@ -329,7 +329,7 @@ private slots:
         router::Router r(routerConfig());
         QVERIFY(r.start().ok());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         secrets.setSimulateNoBackend(true);
         ui::MainWindowOptions o;
         o.settings = &settings;
@@ -365,7 +365,7 @@ private slots:
         QVERIFY(r->start().ok());
         const QUrl url = r->listeningUrls().first();
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;
@@ -396,12 +396,12 @@ private slots:
         router::Router r(routerConfig());
         QVERIFY(r.start().ok());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;
         ui::MainWindow w(&r, o);
-        ui::TrafficLogWidget *log = w.trafficLog();
+        ui::TrafficLogPanel *log = w.trafficLog();
         QAbstractItemModelTester tester(log->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester ftester(log->filterModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         Connection *caller = w.connection(ui::MainWindow::localRouterProfileId());
@@ -588,7 +588,7 @@ private slots:
         const QUrl url = tlsRouter.listeningUrls().value(0);
 
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;
@@ -619,7 +619,7 @@ private slots:
     void windowStateAndThemeRestored()
     {
         const QString path = freshSettingsPath();
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         {
             QSettings settings(path, QSettings::IniFormat);
             ui::MainWindowOptions o;

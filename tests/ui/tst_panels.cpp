@@ -4,11 +4,11 @@
 // runs under QAbstractItemModelTester.
 
 #include "client/connection.h"
-#include "client/secretstore.h"
+#include "settings/secretstore.h"
 #include "connectionworkspace.h"
-#include "inspect/eventstore.h"
+#include "inspect/receivedevents.h"
 #include "mainwindow.h"
-#include "panels/panels.h"
+#include "panels/panelfactory.h"
 #include "models/eventlogmodel.h"
 #include "models/topictreemodel.h"
 #include "models/valuetreemodel.h"
@@ -77,7 +77,7 @@ private slots:
 
     void eventLogModelCapAndFilter()
     {
-        inspect::EventStore store(100);
+        inspect::ReceivedEventLog store(100);
         ui::EventLogModel all(&store);
         ui::EventLogModel filtered(&store);
         Tester t1(&all, kMode);
@@ -119,7 +119,7 @@ private slots:
 
     void topicTreeModel()
     {
-        inspect::EventStore store;
+        inspect::ReceivedEventLog store;
         ui::TopicTreeModel m(&store);
         Tester t(&m, kMode);
         store.append(1, 1, s("com.a.x"), 0, {1}, {});
@@ -564,7 +564,7 @@ private slots:
     {
         QTemporaryDir dir;
         QSettings settings(dir.filePath(s("settings.ini")), QSettings::IniFormat);
-        client::MemorySecretStore secrets;
+        settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;

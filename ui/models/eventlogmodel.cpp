@@ -7,7 +7,7 @@
 
 namespace wb::ui {
 
-EventLogModel::EventLogModel(const inspect::EventStore *store, QObject *parent) : QAbstractTableModel(parent), m_store(store)
+EventLogModel::EventLogModel(const inspect::ReceivedEventLog *store, QObject *parent) : QAbstractTableModel(parent), m_store(store)
 {
     m_first = m_end = m_scanned = store->firstSeq();
 }
@@ -128,7 +128,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(seq);
     if (!m_store->contains(seq))
         return {};
-    const inspect::EventStore::Record &r = m_store->record(seq);
+    const inspect::ReceivedEventLog::Record &r = m_store->record(seq);
     if (role == Qt::TextAlignmentRole && index.column() == SizeColumn)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)

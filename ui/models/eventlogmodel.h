@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// A live table over an inspect::EventStore. Nothing happens per event: refresh() (called on a timer,
+// A live table over an inspect::ReceivedEventLog. Nothing happens per event: refresh() (called on a timer,
 // e.g. every 80 ms) removes the rows the store dropped with one beginRemoveRows and appends the new ones
 // with one beginInsertRows. Without a filter rows map straight onto sequence numbers; with one, matching
 // sequence numbers are kept in a deque, and scanning is bounded per refresh (it catches up over ticks).
 // Cells are formatted and payloads decoded only when a view asks for them.
 
-#include "inspect/eventstore.h"
+#include "inspect/receivedevents.h"
 
 #include <QAbstractTableModel>
 
@@ -23,7 +23,7 @@ public:
     enum Column { TimeColumn, TopicColumn, PublisherColumn, PayloadColumn, SizeColumn, ColumnCount };
     enum Role { SeqRole = Qt::UserRole + 1 };
 
-    explicit EventLogModel(const inspect::EventStore *store, QObject *parent = nullptr);
+    explicit EventLogModel(const inspect::ReceivedEventLog *store, QObject *parent = nullptr);
 
     const inspect::EventFilter &filter() const { return m_filter; }
     /// Rebuilds the rows (a model reset); the scan of existing events proceeds over the next refreshes.
@@ -50,7 +50,7 @@ public:
 private:
     bool filtered() const { return !m_filter.isEmpty(); }
 
-    const inspect::EventStore *m_store;
+    const inspect::ReceivedEventLog *m_store;
     inspect::EventFilter m_filter;
     bool m_paused = false;
     int m_scanBudgetMs = 25;

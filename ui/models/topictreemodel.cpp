@@ -8,7 +8,7 @@
 
 namespace wb::ui {
 
-TopicTreeModel::TopicTreeModel(const inspect::EventStore *store, QObject *parent)
+TopicTreeModel::TopicTreeModel(const inspect::ReceivedEventLog *store, QObject *parent)
     : QAbstractItemModel(parent), m_store(store), m_root(std::make_unique<Node>())
 {
 }

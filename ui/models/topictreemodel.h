@@ -2,11 +2,11 @@
 #pragma once
 
 // Every topic seen, as a tree of URI components (com > example > sensors > t1), with the number of events
-// (a node counts its whole subtree), the rate in events/s and the last payload. Fed from the EventStore's
+// (a node counts its whole subtree), the rate in events/s and the last payload. Fed from the ReceivedEventLog's
 // per-topic statistics by refresh() on a timer: new topics insert rows, figures change with one
 // dataChanged per parent.
 
-#include "inspect/eventstore.h"
+#include "inspect/receivedevents.h"
 
 #include <QAbstractItemModel>
 
@@ -23,7 +23,7 @@ public:
     enum Column { NameColumn, CountColumn, RateColumn, LastPayloadColumn, ColumnCount };
     enum Role { TopicRole = Qt::UserRole + 1 }; ///< full topic URI (empty for inner nodes that are no topic)
 
-    explicit TopicTreeModel(const inspect::EventStore *store, QObject *parent = nullptr);
+    explicit TopicTreeModel(const inspect::ReceivedEventLog *store, QObject *parent = nullptr);
     ~TopicTreeModel() override;
 
     void refresh();
@@ -56,7 +56,7 @@ private:
     QModelIndex indexOf(Node *n, int column) const;
     Node *nodeOf(const QModelIndex &idx) const;
 
-    const inspect::EventStore *m_store;
+    const inspect::ReceivedEventLog *m_store;
     std::unique_ptr<Node> m_root;
     qsizetype m_known = 0;
     QHash<QString, Node *> m_byTopic;

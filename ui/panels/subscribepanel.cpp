@@ -60,7 +60,7 @@ SubscribePanel::SubscribePanel(session::Session *session, QWidget *parent)
     m_cap = new QSpinBox(this);
     m_cap->setRange(1000, 50000000);
     m_cap->setSingleStep(100000);
-    m_cap->setValue(int(inspect::EventStore::kDefaultCap));
+    m_cap->setValue(int(inspect::ReceivedEventLog::kDefaultCap));
     m_cap->setToolTip(tr("Keep at most this many events (the oldest are dropped)"));
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("search topic + payload"));

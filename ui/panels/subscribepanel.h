@@ -4,9 +4,9 @@
 // Subscribe panel: topic + match policy, the active subscriptions, a live event log for all events and
 // one per subscription, pause/resume, clear, search (text/regex), filters (topic, publisher, payload),
 // a payload viewer (tree/raw), a topic tree with counts/rates/last payload and a live plot of a numeric
-// field. Events go into one capped inspect::EventStore; models are refreshed on a timer (never per event).
+// field. Events go into one capped inspect::ReceivedEventLog; models are refreshed on a timer (never per event).
 
-#include "inspect/eventstore.h"
+#include "inspect/receivedevents.h"
 #include "inspect/fieldpath.h"
 
 #include <QPointer>
@@ -71,7 +71,7 @@ public:
     /// Run one refresh now (the timer does this every kRefreshMs).
     void refreshNow();
 
-    const inspect::EventStore &store() const { return m_store; }
+    const inspect::ReceivedEventLog &store() const { return m_store; }
     EventLogModel *allEventsModel() const { return m_allModel; }
     /// The per-subscription log model for subscription \a id (nullptr if none).
     EventLogModel *subscriptionModel(quint64 id) const;
@@ -110,7 +110,7 @@ private:
     void setError(const QString &text);
 
     QPointer<session::Session> m_session;
-    inspect::EventStore m_store;
+    inspect::ReceivedEventLog m_store;
     quint32 m_lastWireSize = 0;
 
     QLineEdit *m_topic;

@@ -10,7 +10,7 @@
 #include <QSettings>
 #include <QUuid>
 
-namespace wb::client {
+namespace wb::settings {
 
 namespace {
 QString str(const char *s) { return QString::fromLatin1(s); }
@@ -283,4 +283,4 @@ bool ProfileStore::hasSavedProfiles() const
     return m_settings->value(str("profilesSaved")).toBool();
 }
 
-} // namespace wb::client
+} // namespace wb::settings

@@ -17,7 +17,7 @@
 
 class QSettings;
 
-namespace wb::client {
+namespace wb::settings {
 
 struct ConnectionProfile
 {
@@ -93,4 +93,4 @@ private:
     QSettings *m_settings;
 };
 
-} // namespace wb::client
+} // namespace wb::settings

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "trafficlog.h"
+#include "trafficlogpanel.h"
 
 #include "capture/prettyjson.h"
 #include "client/connection.h"
-#include "trafficmodel.h"
+#include "models/trafficmodel.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -35,7 +35,7 @@ namespace {
 constexpr int kSyncIntervalMs = 100;
 }
 
-TrafficLogWidget::TrafficLogWidget(QWidget *parent)
+TrafficLogPanel::TrafficLogPanel(QWidget *parent)
     : QWidget(parent), m_store(new capture::CaptureStore(this)), m_model(new TrafficModel(m_store, this)),
       m_filter(new TrafficFilterModel(m_model, this)), m_syncTimer(new QTimer(this))
 {
@@ -167,33 +167,33 @@ TrafficLogWidget::TrafficLogWidget(QWidget *parent)
         updateViewModel();
     });
     connect(m_cap, &QSpinBox::editingFinished, this, [this]() { setCapacity(m_cap->value()); });
-    connect(m_pauseAct, &QAction::toggled, this, &TrafficLogWidget::setPaused);
-    connect(m_clearAct, &QAction::triggered, this, &TrafficLogWidget::clear);
+    connect(m_pauseAct, &QAction::toggled, this, &TrafficLogPanel::setPaused);
+    connect(m_clearAct, &QAction::triggered, this, &TrafficLogPanel::clear);
     connectSelection();
     connect(m_linkedView, &QTreeWidget::itemActivated, this,
             [this](QTreeWidgetItem *item) { selectSeq(item->data(0, Qt::UserRole).toULongLong()); });
 
     m_syncTimer->setInterval(kSyncIntervalMs);
-    connect(m_syncTimer, &QTimer::timeout, this, &TrafficLogWidget::flush);
+    connect(m_syncTimer, &QTimer::timeout, this, &TrafficLogPanel::flush);
     m_syncTimer->start();
     rebuildConnectionFilter();
     updateStatus();
 }
 
-TrafficLogWidget::~TrafficLogWidget()
+TrafficLogPanel::~TrafficLogPanel()
 {
     for (auto it = m_ids.cbegin(); it != m_ids.cend(); ++it)
         it.key()->session()->disconnect(this);
 }
 
-void TrafficLogWidget::connectSelection()
+void TrafficLogPanel::connectSelection()
 {
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
         showDetail(cur.isValid() ? cur.data(TrafficModel::SeqRole).toULongLong() : 0);
     });
 }
 
-void TrafficLogWidget::updateViewModel()
+void TrafficLogPanel::updateViewModel()
 {
     // Without a filter the view shows the source model directly: the proxy's row mapping costs O(rows) each time
     // the cap drops old rows, which matters at a million rows and 100k messages/s.
@@ -215,7 +215,7 @@ void TrafficLogWidget::updateViewModel()
     updateStatus();
 }
 
-void TrafficLogWidget::addConnection(client::Connection *c)
+void TrafficLogPanel::addConnection(client::Connection *c)
 {
     const quint16 id = m_store->addConnection(c->name());
     m_ids.insert(c, id);
@@ -243,7 +243,7 @@ void TrafficLogWidget::addConnection(client::Connection *c)
     rebuildConnectionFilter();
 }
 
-void TrafficLogWidget::removeConnection(client::Connection *c)
+void TrafficLogPanel::removeConnection(client::Connection *c)
 {
     if (!m_ids.contains(c))
         return;
@@ -253,7 +253,7 @@ void TrafficLogWidget::removeConnection(client::Connection *c)
     rebuildConnectionFilter();
 }
 
-void TrafficLogWidget::rebuildConnectionFilter()
+void TrafficLogPanel::rebuildConnectionFilter()
 {
     const QVariant current = m_connectionFilter->currentData();
     QSignalBlocker block(m_connectionFilter);
@@ -267,7 +267,7 @@ void TrafficLogWidget::rebuildConnectionFilter()
         m_filter->setConnectionFilter(-1);
 }
 
-void TrafficLogWidget::flush()
+void TrafficLogPanel::flush()
 {
     QScrollBar *sb = m_view->verticalScrollBar();
     const bool atBottom = sb->value() >= sb->maximum() - 2;
@@ -277,7 +277,7 @@ void TrafficLogWidget::flush()
     updateStatus();
 }
 
-void TrafficLogWidget::updateStatus()
+void TrafficLogPanel::updateStatus()
 {
     const QLocale loc;
     QString text = tr("%1 messages kept (%2 recorded in total), about %3, cap %4")
@@ -290,7 +290,7 @@ void TrafficLogWidget::updateStatus()
     m_status->setText(text);
 }
 
-void TrafficLogWidget::setCapacity(qsizetype messages)
+void TrafficLogPanel::setCapacity(qsizetype messages)
 {
     m_store->setCapacity(messages);
     if (m_cap->value() != messages)
@@ -298,7 +298,7 @@ void TrafficLogWidget::setCapacity(qsizetype messages)
     flush();
 }
 
-void TrafficLogWidget::setPaused(bool paused)
+void TrafficLogPanel::setPaused(bool paused)
 {
     m_model->setPaused(paused);
     if (m_pauseAct->isChecked() != paused)
@@ -306,19 +306,19 @@ void TrafficLogWidget::setPaused(bool paused)
     flush();
 }
 
-bool TrafficLogWidget::isPaused() const
+bool TrafficLogPanel::isPaused() const
 {
     return m_model->isPaused();
 }
 
-void TrafficLogWidget::clear()
+void TrafficLogPanel::clear()
 {
     m_store->clear();
     flush();
     showDetail(0);
 }
 
-bool TrafficLogWidget::selectSeq(quint64 seq)
+bool TrafficLogPanel::selectSeq(quint64 seq)
 {
     const int row = m_model->rowOf(seq);
     if (row < 0)
@@ -332,7 +332,7 @@ bool TrafficLogWidget::selectSeq(quint64 seq)
     return true;
 }
 
-void TrafficLogWidget::showDetail(quint64 seq)
+void TrafficLogPanel::showDetail(quint64 seq)
 {
     m_selected = seq;
     m_linked.clear();
@@ -386,17 +386,17 @@ void TrafficLogWidget::showDetail(quint64 seq)
     m_detailHeader->setText(header);
 }
 
-QString TrafficLogWidget::detailJson() const
+QString TrafficLogPanel::detailJson() const
 {
     return m_json->toPlainText();
 }
 
-QString TrafficLogWidget::detailHex() const
+QString TrafficLogPanel::detailHex() const
 {
     return m_hex->toPlainText();
 }
 
-QString TrafficLogWidget::linkedSummary() const
+QString TrafficLogPanel::linkedSummary() const
 {
     return m_detailHeader->text();
 }
@@ -405,22 +405,22 @@ QString TrafficLogWidget::linkedSummary() const
 
 namespace wb::ui {
 
-void TrafficLogWidget::setTypeFilter(int typeCode)
+void TrafficLogPanel::setTypeFilter(int typeCode)
 {
     m_typeFilter->setCurrentIndex(qMax(0, m_typeFilter->findData(typeCode)));
 }
 
-void TrafficLogWidget::setTextFilter(const QString &text)
+void TrafficLogPanel::setTextFilter(const QString &text)
 {
     m_textFilter->setText(text);
 }
 
-void TrafficLogWidget::setConnectionFilter(int connection)
+void TrafficLogPanel::setConnectionFilter(int connection)
 {
     m_connectionFilter->setCurrentIndex(connection < 0 ? 0 : qMax(0, m_connectionFilter->findData(connection)));
 }
 
-void TrafficLogWidget::setFlaggedOnly(bool on)
+void TrafficLogPanel::setFlaggedOnly(bool on)
 {
     m_flaggedOnly->setChecked(on);
 }

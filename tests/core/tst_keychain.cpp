@@ -2,7 +2,7 @@
 // The real QtKeychain store: every call answers (asynchronously) with a status the window understands, and
 // without a keychain backend nothing is written in plaintext (QtKeychain's insecure QSettings fallback is off).
 
-#include "keychainsecretstore.h"
+#include "settings/keychainsecretstore.h"
 
 #include <QDirIterator>
 #include <QSettings>
@@ -22,30 +22,30 @@ private slots:
         qputenv("XDG_CONFIG_HOME", home.path().toUtf8());
         QCoreApplication::setOrganizationName(QStringLiteral("WampscopeTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_keychain"));
-        ui::KeychainSecretStore store(nullptr, QStringLiteral("WampscopeTest-%1").arg(QCoreApplication::applicationPid()));
+        settings::KeychainSecretStore store(nullptr, QStringLiteral("WampscopeTest-%1").arg(QCoreApplication::applicationPid()));
         const QString key = QStringLiteral("profile-under-test");
         const QString secret = QStringLiteral("plaintext-canary-%1").arg(QCoreApplication::applicationPid());
 
-        std::optional<client::SecretResult> wrote;
+        std::optional<settings::SecretResult> wrote;
         bool sync = true;
-        store.writeSecret(key, secret, [&](const client::SecretResult &r) { wrote = r; });
+        store.writeSecret(key, secret, [&](const settings::SecretResult &r) { wrote = r; });
         sync = wrote.has_value();
         QVERIFY(!sync); // asynchronous
         QTRY_VERIFY_WITH_TIMEOUT(wrote.has_value(), 30000);
         qInfo() << "keychain write status" << int(wrote->status) << wrote->message;
 
-        std::optional<client::SecretResult> read;
-        store.readSecret(key, [&](const client::SecretResult &r) { read = r; });
+        std::optional<settings::SecretResult> read;
+        store.readSecret(key, [&](const settings::SecretResult &r) { read = r; });
         QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 30000);
         if (wrote->ok()) {
             QVERIFY(read->ok());
             QCOMPARE(read->secret, secret);
         } else {
             QVERIFY(!read->ok());
-            QVERIFY(!read->message.isEmpty() || read->status == client::SecretResult::Status::NotFound);
+            QVERIFY(!read->message.isEmpty() || read->status == settings::SecretResult::Status::NotFound);
         }
-        std::optional<client::SecretResult> deleted;
-        store.deleteSecret(key, [&](const client::SecretResult &r) { deleted = r; });
+        std::optional<settings::SecretResult> deleted;
+        store.deleteSecret(key, [&](const settings::SecretResult &r) { deleted = r; });
         QTRY_VERIFY_WITH_TIMEOUT(deleted.has_value(), 30000);
 
         // nothing under the config home contains the secret

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "inspect/eventstore.h"
+#include "inspect/receivedevents.h"
 
 #include "codec/serializer.h"
 #include "inspect/fieldpath.h"
@@ -19,16 +19,16 @@ const codec::Serializer *packer()
 }
 } // namespace
 
-EventStore::EventStore(qsizetype cap) : m_cap(qMax<qsizetype>(1, cap)) {}
+ReceivedEventLog::ReceivedEventLog(qsizetype cap) : m_cap(qMax<qsizetype>(1, cap)) {}
 
-void EventStore::setCap(qsizetype cap)
+void ReceivedEventLog::setCap(qsizetype cap)
 {
     m_cap = qMax<qsizetype>(1, cap);
     if (size() > m_cap)
         dropFront(size() - m_cap);
 }
 
-quint64 EventStore::append(qint64 timeMs, quint64 subscription, const QString &topic, quint64 publisher,
+quint64 ReceivedEventLog::append(qint64 timeMs, quint64 subscription, const QString &topic, quint64 publisher,
                            const wamp::List &args, const wamp::Dict &kwargs, quint32 wireSize)
 {
     if (size() >= m_cap)
@@ -82,7 +82,7 @@ quint64 EventStore::append(qint64 timeMs, quint64 subscription, const QString &t
     return seq;
 }
 
-void EventStore::dropFront(qsizetype n)
+void ReceivedEventLog::dropFront(qsizetype n)
 {
     n = qMin(n, size());
     if (n <= 0)
@@ -98,7 +98,7 @@ void EventStore::dropFront(qsizetype n)
         m_chunks.pop_front();
 }
 
-void EventStore::clear()
+void ReceivedEventLog::clear()
 {
     m_firstSeq = endSeq();
     m_clearedSeq = m_firstSeq;
@@ -109,7 +109,7 @@ void EventStore::clear()
     m_stats.clear();
 }
 
-QByteArrayView EventStore::payloadBytes(quint64 seq) const
+QByteArrayView ReceivedEventLog::payloadBytes(quint64 seq) const
 {
     if (!contains(seq))
         return {};
@@ -123,7 +123,7 @@ QByteArrayView EventStore::payloadBytes(quint64 seq) const
     return QByteArrayView(c.data.constData() + r.offset, r.length);
 }
 
-bool EventStore::payload(quint64 seq, wamp::List *args, wamp::Dict *kwargs) const
+bool ReceivedEventLog::payload(quint64 seq, wamp::List *args, wamp::Dict *kwargs) const
 {
     if (!contains(seq))
         return false;
@@ -141,7 +141,7 @@ bool EventStore::payload(quint64 seq, wamp::List *args, wamp::Dict *kwargs) cons
     return true;
 }
 
-Value EventStore::payloadRoot(quint64 seq) const
+Value ReceivedEventLog::payloadRoot(quint64 seq) const
 {
     wamp::List a;
     wamp::Dict k;
@@ -149,7 +149,7 @@ Value EventStore::payloadRoot(quint64 seq) const
     return inspect::payloadRoot(a, k);
 }
 
-QString EventStore::preview(quint64 seq, int maxChars) const
+QString ReceivedEventLog::preview(quint64 seq, int maxChars) const
 {
     wamp::List a;
     wamp::Dict k;
@@ -163,7 +163,7 @@ QString EventStore::preview(quint64 seq, int maxChars) const
     return s;
 }
 
-bool EventStore::updateRates(qint64 nowMs, qint64 windowMs)
+bool ReceivedEventLog::updateRates(qint64 nowMs, qint64 windowMs)
 {
     if (m_lastRateMs == 0) {
         m_lastRateMs = nowMs;
@@ -185,7 +185,7 @@ bool EventStore::updateRates(qint64 nowMs, qint64 windowMs)
     return true;
 }
 
-qint64 EventStore::memoryBytes() const
+qint64 ReceivedEventLog::memoryBytes() const
 {
     qint64 b = qint64(m_records.size()) * qint64(sizeof(Record));
     for (const Chunk &c : m_chunks)
@@ -208,11 +208,11 @@ QString EventFilter::regexError() const
     return re.isValid() ? QString() : re.errorString();
 }
 
-bool EventFilter::matches(const EventStore &store, quint64 seq) const
+bool EventFilter::matches(const ReceivedEventLog &store, quint64 seq) const
 {
     if (!store.contains(seq))
         return false;
-    const EventStore::Record &r = store.record(seq);
+    const ReceivedEventLog::Record &r = store.record(seq);
     if (subscription != 0 && r.subscription != subscription)
         return false;
     if (publisher != 0 && r.publisher != publisher)

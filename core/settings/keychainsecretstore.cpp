@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "keychainsecretstore.h"
+#include "settings/keychainsecretstore.h"
 
 #include <qt6keychain/keychain.h>
 
-namespace wb::ui {
+namespace wb::settings {
 
 namespace {
 
-client::SecretResult toResult(const QKeychain::Job *job)
+SecretResult toResult(const QKeychain::Job *job)
 {
-    using S = client::SecretResult::Status;
+    using S = SecretResult::Status;
     switch (job->error()) {
     case QKeychain::NoError: return {S::Ok, {}, {}};
     case QKeychain::EntryNotFound: return {S::NotFound, {}, job->errorString()};
@@ -22,12 +22,12 @@ client::SecretResult toResult(const QKeychain::Job *job)
 }
 
 template<typename JobT>
-void run(JobT *job, const client::SecretStore::Callback &done)
+void run(JobT *job, const SecretStore::Callback &done)
 {
     job->setAutoDelete(true);
     job->setInsecureFallback(false); // never plaintext on disk
     QObject::connect(job, &QKeychain::Job::finished, job, [done](QKeychain::Job *j) {
-        client::SecretResult r = toResult(j);
+        SecretResult r = toResult(j);
         if constexpr (std::is_same_v<JobT, QKeychain::ReadPasswordJob>) {
             if (r.ok())
                 r.secret = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
@@ -41,7 +41,7 @@ void run(JobT *job, const client::SecretStore::Callback &done)
 } // namespace
 
 KeychainSecretStore::KeychainSecretStore(QObject *parent, const QString &service)
-    : client::SecretStore(parent), m_service(service)
+    : SecretStore(parent), m_service(service)
 {
 }
 
@@ -72,4 +72,4 @@ void KeychainSecretStore::deleteSecret(const QString &key, Callback done)
     run(job, done);
 }
 
-} // namespace wb::ui
+} // namespace wb::settings

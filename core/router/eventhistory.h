@@ -22,11 +22,11 @@
 
 namespace wb::router {
 
-class EventStore
+class EventHistory
 {
-    Q_DISABLE_COPY_MOVE(EventStore)
+    Q_DISABLE_COPY_MOVE(EventHistory)
 public:
-    EventStore(int maxRetained, qint64 maxRetainedBytes);
+    EventHistory(int maxRetained, qint64 maxRetainedBytes);
 
     /// Approximate memory of a payload (strings, bytes, containers), for the byte budgets.
     static qint64 approximateSize(const wamp::List &args, const wamp::Dict &kwargs);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "panels/panels.h"
+#include "panelfactory.h"
 
 #include "connectionworkspace.h"
 #include "panels/callpanel.h"

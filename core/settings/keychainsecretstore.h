@@ -5,11 +5,11 @@
 // Credential Store on Windows). The insecure plaintext fallback of QtKeychain stays OFF: without a backend
 // the caller gets NoBackend and asks the user whether to keep the secret in memory for this run.
 
-#include "client/secretstore.h"
+#include "settings/secretstore.h"
 
-namespace wb::ui {
+namespace wb::settings {
 
-class KeychainSecretStore : public client::SecretStore
+class KeychainSecretStore : public SecretStore
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(KeychainSecretStore)
@@ -24,4 +24,4 @@ private:
     QString m_service;
 };
 
-} // namespace wb::ui
+} // namespace wb::settings

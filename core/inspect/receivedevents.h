@@ -21,7 +21,7 @@
 
 namespace wb::inspect {
 
-class EventStore
+class ReceivedEventLog
 {
 public:
     static constexpr qsizetype kDefaultCap = 1000000;
@@ -48,7 +48,7 @@ public:
         QByteArray lastPayload;   ///< copied at rate updates (survives the event being dropped)
     };
 
-    explicit EventStore(qsizetype cap = kDefaultCap);
+    explicit ReceivedEventLog(qsizetype cap = kDefaultCap);
 
     qsizetype cap() const { return m_cap; }
     /// Change the cap; drops the oldest events at once if needed.
@@ -123,7 +123,7 @@ struct EventFilter
     bool needsPayload() const { return !payloadContains.isEmpty() || !search.isEmpty(); }
     /// An invalid regex: the error text (the filter then matches nothing).
     QString regexError() const;
-    bool matches(const EventStore &store, quint64 seq) const;
+    bool matches(const ReceivedEventLog &store, quint64 seq) const;
 
 private:
     mutable QRegularExpression m_re;

@@ -11,7 +11,7 @@
 
 #include <functional>
 
-namespace wb::client {
+namespace wb::settings {
 
 struct SecretResult
 {
@@ -65,4 +65,4 @@ private:
     bool m_noBackend = false;
 };
 
-} // namespace wb::client
+} // namespace wb::settings

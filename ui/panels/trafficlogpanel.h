@@ -30,13 +30,13 @@ namespace wb::ui {
 class TrafficModel;
 class TrafficFilterModel;
 
-class TrafficLogWidget : public QWidget
+class TrafficLogPanel : public QWidget
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(TrafficLogWidget)
+    Q_DISABLE_COPY_MOVE(TrafficLogPanel)
 public:
-    explicit TrafficLogWidget(QWidget *parent = nullptr);
-    ~TrafficLogWidget() override;
+    explicit TrafficLogPanel(QWidget *parent = nullptr);
+    ~TrafficLogPanel() override;
 
     /// Capture everything the connection's session sends and receives.
     void addConnection(client::Connection *c);

@@ -3,7 +3,7 @@
 
 // Add or edit a connection profile. The secret field is handed back separately (never part of the profile).
 
-#include "client/connectionprofile.h"
+#include "settings/connectionprofile.h"
 
 #include <QDialog>
 
@@ -21,9 +21,9 @@ class ProfileDialog : public QDialog
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProfileDialog)
 public:
-    explicit ProfileDialog(const client::ConnectionProfile &profile, QWidget *parent = nullptr);
+    explicit ProfileDialog(const settings::ConnectionProfile &profile, QWidget *parent = nullptr);
 
-    client::ConnectionProfile profile() const;
+    settings::ConnectionProfile profile() const;
     /// The secret typed in (empty: unchanged).
     QString secret() const;
     /// Problems of the profile as entered (empty: OK is enabled).
@@ -42,7 +42,7 @@ private:
     void revalidate();
     void browseCaFile();
 
-    client::ConnectionProfile m_base;
+    settings::ConnectionProfile m_base;
     QLineEdit *m_name;
     QLineEdit *m_url;
     QLineEdit *m_realm;

@@ -4,7 +4,7 @@
 #include <QPointer>
 #include <QTimer>
 
-namespace wb::client {
+namespace wb::settings {
 
 QString MemorySecretStore::name() const
 {
@@ -44,4 +44,4 @@ void MemorySecretStore::deleteSecret(const QString &key, Callback done)
     answer(std::move(done), SecretResult{});
 }
 
-} // namespace wb::client
+} // namespace wb::settings

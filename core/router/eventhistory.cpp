@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "eventstore.h"
+#include "eventhistory.h"
 
 #include "wamp/uri.h"
 
@@ -34,12 +34,12 @@ qint64 valueSize(const Value &v, int depth = 0)
 }
 } // namespace
 
-EventStore::EventStore(int maxRetained, qint64 maxRetainedBytes)
+EventHistory::EventHistory(int maxRetained, qint64 maxRetainedBytes)
     : m_maxRetained(maxRetained), m_maxRetainedBytes(maxRetainedBytes)
 {
 }
 
-qint64 EventStore::approximateSize(const List &args, const Dict &kwargs)
+qint64 EventHistory::approximateSize(const List &args, const Dict &kwargs)
 {
     qint64 n = 64; // the event record itself
     for (const Value &v : args)
@@ -49,14 +49,14 @@ qint64 EventStore::approximateSize(const List &args, const Dict &kwargs)
     return n;
 }
 
-void EventStore::enableHistory(quint64 subscription, int limit, qint64 maxBytes)
+void EventHistory::enableHistory(quint64 subscription, int limit, qint64 maxBytes)
 {
     History &h = m_history[subscription];
     h.limit = qMax(1, limit);
     h.maxBytes = qMax<qint64>(1, maxBytes);
 }
 
-void EventStore::record(quint64 subscription, const Event &event)
+void EventHistory::record(quint64 subscription, const Event &event)
 {
     const auto it = m_history.find(subscription);
     if (it == m_history.end())
@@ -74,19 +74,19 @@ void EventStore::record(quint64 subscription, const Event &event)
     }
 }
 
-qint64 EventStore::historyBytes(quint64 subscription) const
+qint64 EventHistory::historyBytes(quint64 subscription) const
 {
     const auto it = m_history.find(subscription);
     return it == m_history.end() ? 0 : it->second.bytes;
 }
 
-int EventStore::historySize(quint64 subscription) const
+int EventHistory::historySize(quint64 subscription) const
 {
     const auto it = m_history.find(subscription);
     return it == m_history.end() ? 0 : int(it->second.events.size());
 }
 
-std::optional<List> EventStore::events(quint64 subscription, int limit) const
+std::optional<List> EventHistory::events(quint64 subscription, int limit) const
 {
     const auto it = m_history.find(subscription);
     if (it == m_history.end())
@@ -112,7 +112,7 @@ std::optional<List> EventStore::events(quint64 subscription, int limit) const
     return out;
 }
 
-void EventStore::dropRetained(const QString &topic)
+void EventHistory::dropRetained(const QString &topic)
 {
     const auto it = m_retained.find(topic);
     if (it == m_retained.end())
@@ -122,7 +122,7 @@ void EventStore::dropRetained(const QString &topic)
     m_retainedOrder.removeOne(topic);
 }
 
-void EventStore::retain(const QString &topic, Retained retained)
+void EventHistory::retain(const QString &topic, Retained retained)
 {
     if (m_maxRetained <= 0)
         return;
@@ -137,7 +137,7 @@ void EventStore::retain(const QString &topic, Retained retained)
         dropRetained(m_retainedOrder.constFirst());
 }
 
-QList<const EventStore::Retained *> EventStore::retainedMatching(const QString &pattern, MatchPolicy p) const
+QList<const EventHistory::Retained *> EventHistory::retainedMatching(const QString &pattern, MatchPolicy p) const
 {
     QList<const Retained *> out;
     if (p == MatchPolicy::Exact) {

@@ -15,7 +15,7 @@
 
 namespace wb::ui {
 
-using client::ConnectionProfile;
+using settings::ConnectionProfile;
 
 ProfileDialog::ProfileDialog(const ConnectionProfile &p, QWidget *parent) : QDialog(parent), m_base(p)
 {

@@ -32,6 +32,7 @@ const Command kCommands[] = {
     {"kill", "Kill a session (wamp.session.kill)", runKill},
     {"keygen", "Create an Ed25519 key pair for WAMP-cryptosign", runKeygen},
     {"scram-hash", "Derive stored WAMP-SCRAM credentials (a router config users entry) from a password", runScramHash},
+    {"profiles", "List the window's saved connection profiles (for --profile; no secrets)", runProfiles},
 };
 
 QString usageText()

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "clientoptions.h"
 
+#include "guiprofiles.h"
 #include "output.h"
-
-#include "settings/connectionprofile.h"
 
 #include "auth/cryptosign.h"
 #include "codec/serializer.h"
@@ -20,6 +19,8 @@ using settings::ConnectionProfile;
 void addClientOptions(QCommandLineParser &p)
 {
     p.addHelpOption();
+    p.addOption({s("profile"), s("Connect as the window's saved profile NAME (a name or an id, see 'wampscope-cli profiles'); "
+                                 "options given here override it."), s("NAME")});
     p.addOption({s("url"), s("Router URL: ws://host:port/path, wss://host:port/path, rs://host:port, rss://host:port, unix:///path (default ws://127.0.0.1:8080/ws)."), s("URL"), s("ws://127.0.0.1:8080/ws")});
     p.addOption({s("ca-file"), s("wss/rss: also trust the CA certificate(s) in this PEM file (besides the system CAs)."), s("FILE")});
     p.addOption({s("insecure"), s("wss/rss: accept any server certificate (self-signed, unknown CA, wrong host). For tests only.")});
@@ -72,9 +73,18 @@ QString pick(const QCommandLineParser &p, const char *flag, const ConnectionProf
     return profile && !p.isSet(s(flag)) ? profile->*field : p.value(s(flag));
 }
 
-/// The profile's secret (next commit); nothing to add without a profile.
-bool secretFromProfile(const ConnectionProfile *, QString &, int &)
+/// The secret flags and WAMPSCOPE_SECRET come first; the keychain is asked only when they are all empty.
+bool secretFromProfile(const ConnectionProfile *profile, QString &secret, int &rc)
 {
+    if (!profile || !secret.isEmpty())
+        return true;
+    const Result<QString> read = readProfileSecret(*profile);
+    if (!read) {
+        err(read.errorString());
+        rc = ExitUsage;
+        return false;
+    }
+    secret = *read;
     return true;
 }
 
@@ -143,7 +153,16 @@ int parseClientAuth(const QCommandLineParser &p, session::ClientAuth &a, const C
 
 int parseClientCommon(QCommandLineParser &p, ClientCommon &c)
 {
-    const ConnectionProfile *prof = nullptr; // --profile: next commit
+    std::optional<ConnectionProfile> profile;
+    if (p.isSet(s("profile"))) {
+        Result<ConnectionProfile> found = findGuiProfile(p.value(s("profile")));
+        if (!found) {
+            err(found.errorString());
+            return ExitUsage;
+        }
+        profile = *found;
+    }
+    const ConnectionProfile *prof = profile ? &*profile : nullptr;
     c.connect.url = prof && !p.isSet(s("url")) ? prof->url : QUrl(p.value(s("url")));
     const QString serializerName = pick(p, "serializer", prof, &ConnectionProfile::serializer);
     const codec::Serializer *ser = codec::serializerByName(serializerName);

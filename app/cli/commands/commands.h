@@ -18,5 +18,6 @@ int runMeta(const QStringList &arguments); // meta and sessions
 int runKill(const QStringList &arguments);
 int runKeygen(const QStringList &arguments);
 int runScramHash(const QStringList &arguments);
+int runProfiles(const QStringList &arguments);
 
 } // namespace wb::cli

@@ -3,56 +3,17 @@
 // --cancel-mode/--disclose-me/--chunk, register --invoke/--progress/--delay/--disclose-caller, publish black/white
 // lists and disclosure, against `wampscope-cli router` on free loopback ports.
 
+#include "fakes/cliprocess.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QTest>
+
+using wb::test::CliProcess;
 
 namespace {
 QString s(const char *t) { return QString::fromUtf8(t); }
-const QString kCli = QStringLiteral(WAMPSCOPE_CLI_PATH);
-
-struct Proc
-{
-    std::unique_ptr<QProcess> p = std::make_unique<QProcess>();
-    QByteArray out, err;
-    void start(const QStringList &args)
-    {
-        QObject::connect(p.get(), &QProcess::readyReadStandardOutput, p.get(), [this] { out += p->readAllStandardOutput(); });
-        QObject::connect(p.get(), &QProcess::readyReadStandardError, p.get(), [this] { err += p->readAllStandardError(); });
-        p->start(kCli, args);
-    }
-    bool waitErr(const QByteArray &needle, int ms = 10000)
-    {
-        return QTest::qWaitFor([&] { return err.contains(needle) || p->state() == QProcess::NotRunning; }, ms)
-               && err.contains(needle);
-    }
-    bool waitOut(const QByteArray &needle, int ms = 10000)
-    {
-        return QTest::qWaitFor([&] { return out.contains(needle) || p->state() == QProcess::NotRunning; }, ms)
-               && out.contains(needle);
-    }
-    int finish(int ms = 15000)
-    {
-        if (!QTest::qWaitFor([&] { return p->state() == QProcess::NotRunning; }, ms)) {
-            p->kill();
-            p->waitForFinished(2000);
-            return -1;
-        }
-        out += p->readAllStandardOutput();
-        err += p->readAllStandardError();
-        return p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -2;
-    }
-    ~Proc()
-    {
-        if (p->state() != QProcess::NotRunning) {
-            p->kill();
-            p->waitForFinished(2000);
-        }
-    }
-};
 
 QList<QJsonObject> jsonLines(const QByteArray &out)
 {
@@ -74,7 +35,7 @@ class TstCliRpc : public QObject
 {
     Q_OBJECT
 private:
-    Proc m_router;
+    wb::test::CliRouter m_router;
     QString m_ws, m_rs;
 
     QStringList client(QStringList more, bool rawsocket = false)
@@ -82,20 +43,13 @@ private:
         return more + QStringList{s("--url"), rawsocket ? m_rs : m_ws};
     }
 
-    int run(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr)
+    static int run(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr)
     {
-        Proc p;
-        p.start(args);
-        const int rc = p.finish();
-        if (out)
-            *out = p.out;
-        if (err)
-            *err = p.err;
-        return rc;
+        return CliProcess::run(args, out, err);
     }
 
     /// Start `register` with \a flags and wait until it is registered.
-    bool startCallee(Proc &callee, const QString &procedure, const QStringList &flags, bool rawsocket = false)
+    bool startCallee(CliProcess &callee, const QString &procedure, const QStringList &flags, bool rawsocket = false)
     {
         callee.start(client(QStringList{s("register"), procedure} + flags, rawsocket));
         return callee.waitErr("registered ");
@@ -104,22 +58,18 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(QFile::exists(kCli));
-        m_router.start({s("router"), s("--listen"), s("ws://127.0.0.1:0/ws"), s("--listen"), s("rs://127.0.0.1:0")});
-        QVERIFY2(QTest::qWaitFor([&] { return m_router.out.count("listening on") >= 2; }, 10000), m_router.err.constData());
-        const QRegularExpression re(s("listening on ((ws|rs)://[^\\s]+)"));
-        auto it = re.globalMatch(QString::fromUtf8(m_router.out));
-        while (it.hasNext()) {
-            const auto m = it.next();
-            (m.captured(2) == u"ws" ? m_ws : m_rs) = m.captured(1);
-        }
+        CliProcess::setProgram(QStringLiteral(WAMPSCOPE_CLI_PATH));
+        QVERIFY(QFile::exists(CliProcess::program()));
+        QVERIFY2(wb::test::startCliRouter(m_router), m_router.process.err.constData());
+        m_ws = m_router.ws;
+        m_rs = m_router.rs;
         QVERIFY(!m_ws.isEmpty() && !m_rs.isEmpty());
     }
 
     void cleanupTestCase()
     {
-        m_router.p->terminate();
-        QCOMPARE(m_router.finish(), 0);
+        m_router.process.terminate();
+        QCOMPARE(m_router.process.finish(), 0);
     }
 
     void usageErrors_data()
@@ -147,7 +97,7 @@ private slots:
 
     void progressiveResults()
     {
-        Proc callee;
+        CliProcess callee;
         QVERIFY2(startCallee(callee, s("com.cli.stream"), {s("--echo"), s("--progress"), s("3"), s("--count"), s("2")}),
                  callee.err.constData());
         QByteArray out;
@@ -168,7 +118,7 @@ private slots:
 
     void routerTimeout()
     {
-        Proc callee;
+        CliProcess callee;
         QVERIFY2(startCallee(callee, s("com.cli.slow"), {s("--result"), s("1"), s("--delay"), s("10000"), s("--count"), s("1")}),
                  callee.err.constData());
         QByteArray out, err;
@@ -182,7 +132,7 @@ private slots:
 
     void clientWait()
     {
-        Proc callee;
+        CliProcess callee;
         QVERIFY2(startCallee(callee, s("com.cli.slow2"), {s("--result"), s("1"), s("--delay"), s("10000")}), callee.err.constData());
         QByteArray err;
         QCOMPARE(run(client({s("call"), s("com.cli.slow2"), s("--wait"), s("0.3")}), nullptr, &err), 4);
@@ -202,7 +152,7 @@ private slots:
         QFETCH(QString, mode);
         QFETCH(bool, interrupted);
         const QString proc = s("com.cli.cancel_") + mode;
-        Proc callee;
+        CliProcess callee;
         QVERIFY2(startCallee(callee, proc, {s("--result"), s("1"), s("--delay"), s("10000")}, true), callee.err.constData());
         QByteArray out;
         QCOMPARE(run(client({s("call"), proc, s("--cancel-after"), s("200"), s("--cancel-mode"), mode}), &out), 1);
@@ -211,7 +161,14 @@ private slots:
             QVERIFY2(callee.waitOut("\"interrupt\""), callee.out.constData());
             QCOMPARE(jsonLines(callee.out).last().value(s("mode")), QJsonValue(mode));
         } else {
-            QVERIFY(!callee.waitOut("\"interrupt\"", 300));
+            // Barrier: a second call to the same callee. The router forwards to a session in order, so an
+            // INTERRUPT for the first call would be printed before the line of the second INVOCATION.
+            CliProcess second;
+            second.start(client({s("call"), proc, s("barrier"), s("--wait"), s("20")}));
+            QVERIFY2(callee.waitOut("\"barrier\""), callee.out.constData());
+            const qsizetype secondLine = callee.out.lastIndexOf('\n', callee.out.indexOf("\"barrier\"")) + 1;
+            QVERIFY(secondLine > 0); // the first invocation's line is before it
+            QVERIFY2(!callee.out.left(secondLine).contains("\"interrupt\""), callee.out.constData());
         }
         if (mode == u"kill") // the callee's own ERROR answered the caller
             QCOMPARE(jsonLines(out).last().value(s("args")).toArray().first(), QJsonValue(s("interrupted")));
@@ -219,7 +176,7 @@ private slots:
 
     void sharedRegistration()
     {
-        Proc a, b;
+        CliProcess a, b;
         QVERIFY2(startCallee(a, s("com.cli.shared"), {s("--result"), s("\"a\""), s("--invoke"), s("roundrobin")}), a.err.constData());
         QVERIFY2(startCallee(b, s("com.cli.shared"), {s("--result"), s("\"b\""), s("--invoke"), s("roundrobin")}, true),
                  b.err.constData());
@@ -239,7 +196,7 @@ private slots:
 
     void disclosure()
     {
-        Proc callee;
+        CliProcess callee;
         QVERIFY2(startCallee(callee, s("com.cli.who"), {s("--echo"), s("--count"), s("2")}), callee.err.constData());
         QCOMPARE(run(client({s("call"), s("com.cli.who")})), 0);
         QCOMPARE(run(client({s("call"), s("com.cli.who"), s("--disclose-me")}, true)), 0);
@@ -254,7 +211,7 @@ private slots:
 
     void progressiveInvocation()
     {
-        Proc callee;
+        CliProcess callee;
         QVERIFY2(startCallee(callee, s("com.cli.upload"), {s("--echo"), s("--count"), s("1")}), callee.err.constData());
         QByteArray out;
         QCOMPARE(run(client({s("call"), s("com.cli.upload"), s("first"), s("--chunk"), s("[2]"), s("--chunk"), s("\"last\"")}), &out), 0);
@@ -271,7 +228,7 @@ private slots:
 
     void publishFilters()
     {
-        Proc sub;
+        CliProcess sub;
         sub.start(client({s("subscribe"), s("com.cli.filtered"), s("--count"), s("1"), s("--timeout"), s("20")}));
         QVERIFY2(sub.waitErr("subscribed "), sub.err.constData());
         const QList<QStringList> hidden = {

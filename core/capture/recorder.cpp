@@ -120,12 +120,13 @@ void Recorder::appendBatch(const QList<RecordedMessage> &batch)
     QMutexLocker lock(&m_mutex);
     quint64 dropped = 0;
     for (const RecordedMessage &m : batch) {
-        if (m_inboxMessages >= m_inboxLimit) {
+        if (m_inboxMessages >= m_inboxLimit || m_inboxBytes + m.bytes.size() > kInboxByteLimit) {
             ++dropped;
             continue;
         }
         m_inbox.emplace_back(m);
         ++m_inboxMessages;
+        m_inboxBytes += m.bytes.size();
     }
     if (dropped)
         m_dropped.fetch_add(dropped, std::memory_order_relaxed);
@@ -156,6 +157,7 @@ void Recorder::drain()
             return;
         items.swap(m_inbox);
         m_inboxMessages = 0;
+        m_inboxBytes = 0;
     }
     for (const Item &item : items)
         deliver(item);

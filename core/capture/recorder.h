@@ -8,8 +8,9 @@
 // Threads: the Recorder and its sinks live on one thread (the GUI thread in the app). Sources on that thread
 // call record() and the message reaches the sinks at once. Sources on other threads (a router on its own
 // QThread) call appendBatch() every few milliseconds: the batch goes into a mutex-protected inbox and one
-// queued call drains it on the recorder's thread. The inbox is bounded (inboxLimit()); what does not fit is
-// counted in droppedCount(), never blocks the producer.
+// queued call drains it on the recorder's thread. The inbox is bounded (inboxLimit() messages and
+// kInboxByteLimit payload bytes); what does not fit is counted in droppedCount() and never blocks the producer.
+// Sources on other threads must stop calling in before the Recorder is destroyed.
 
 #include "capture/capturerecord.h"
 #include "capture/capturestore.h"
@@ -33,6 +34,7 @@ class Recorder : public QObject
     Q_DISABLE_COPY_MOVE(Recorder)
 public:
     static constexpr qsizetype kDefaultInboxLimit = 1'000'000;
+    static constexpr qint64 kInboxByteLimit = 256 * 1024 * 1024;
 
     explicit Recorder(QObject *parent = nullptr);
     ~Recorder() override;
@@ -85,6 +87,7 @@ private:
     mutable QMutex m_mutex; ///< guards everything below
     std::vector<Item> m_inbox;
     qsizetype m_inboxMessages = 0;
+    qint64 m_inboxBytes = 0;
     qsizetype m_inboxLimit = kDefaultInboxLimit;
     bool m_drainPosted = false;
     QHash<ConnectionId, ConnectionInfo> m_connections;

@@ -235,6 +235,40 @@ private slots:
         QCOMPARE(recorder.store()->at(recorder.store()->nextSeq() - 1).requestId, quint64(1000));
     }
 
+    void serverSideHandshakeHeaders()
+    {
+        // What a router-side tap can put into ConnectionInfo: the client's upgrade request as Qt parsed it.
+        QString error;
+        std::unique_ptr<transport::Listener> listener(
+            transport::createListener(QUrl(QStringLiteral("ws://127.0.0.1:0/ws")), nullptr, &error));
+        QVERIFY2(listener, qPrintable(error));
+        QVERIFY(listener->listen());
+        transport::Transport *server = nullptr;
+        connect(listener.get(), &transport::Listener::newTransport, this, [&](transport::Transport *t) {
+            t->setParent(listener.get());
+            server = t;
+        });
+        transport::ConnectOptions c;
+        c.url = listener->url();
+        std::unique_ptr<transport::Transport> client(transport::connectTo(c, nullptr, &error));
+        QVERIFY2(client, qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(server && client->isOpen(), 5000);
+        QByteArray protocol, upgrade;
+        for (const auto &[name, value] : server->handshakeRequestHeaders()) {
+            if (name.compare("Sec-WebSocket-Protocol", Qt::CaseInsensitive) == 0)
+                protocol = value;
+            if (name.compare("Upgrade", Qt::CaseInsensitive) == 0)
+                upgrade = value;
+        }
+        QCOMPARE(protocol, QByteArray("wamp.2.json"));
+        QCOMPARE(upgrade.toLower(), QByteArray("websocket"));
+        QCOMPARE(server->url().path(), QStringLiteral("/ws"));
+        QCOMPARE(server->localAddress(), client->peerAddress());
+        QCOMPARE(server->peerAddress(), client->localAddress());
+        QVERIFY(server->openedAt().isValid());
+        QVERIFY(server->handshakeResponseHeaders().isEmpty()); // Qt 6.4 does not expose them
+    }
+
     void undecodableBatchRecordIsAViolation()
     {
         capture::Recorder recorder;

@@ -3,8 +3,7 @@
 
 // The traffic capture's in-memory index: every WAMP message in and out of every connection, in a capped ring
 // (default 1M messages; the oldest are dropped first). Each record is compact — an 80-byte struct with a few header
-// fields (capturerecord.h);
-// the raw bytes go into 1 MiB chunks that are freed as the oldest records drop out (no per-message heap block);
+// fields (capturerecord.h); the raw bytes go into 1 MiB chunks that are freed as the oldest records drop out (no per-message heap block);
 // the full message is decoded only when shown.
 //
 // Correlation, done as messages arrive (a few hash lookups):

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 
     capture::CaptureStore store;
     store.setCapacity(cap);
-    const quint16 conn = store.addConnection(QStringLiteral("bench"));
+    const capture::ConnectionId conn = store.addConnection(QStringLiteral("bench"));
     store.record(conn, capture::Direction::Out, wamp::Message::subscribe(1, {}, QStringLiteral("com.example.sensors")),
                  QByteArray("x"), codec::SerializerId::Json);
     store.record(conn, capture::Direction::In, wamp::Message::subscribed(1, 42), QByteArray("x"), codec::SerializerId::Json);

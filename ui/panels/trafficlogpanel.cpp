@@ -270,6 +270,8 @@ void TrafficLogPanel::updateStatus()
     QString text = tr("%1 messages kept (%2 recorded in total), about %3, cap %4")
                        .arg(loc.toString(qlonglong(m_store->size())), loc.toString(qulonglong(m_store->totalRecorded())),
                             loc.formattedDataSize(m_store->approximateBytes()), loc.toString(qlonglong(m_store->capacity())));
+    if (const quint64 dropped = m_recorder->droppedCount())
+        text += QStringLiteral(" — ") + tr("%1 not recorded (the recorder could not keep up)").arg(loc.toString(qulonglong(dropped)));
     if (m_model->isPaused())
         text += QStringLiteral(" — ") + tr("PAUSED, %1 new not shown").arg(loc.toString(qulonglong(m_model->pendingCount())));
     if (m_filter->isFiltering() && m_filter->sourceModel())

@@ -3,7 +3,7 @@
 
 // The traffic log (dockable): every WAMP message of every connection, filters, and a detail pane with the
 // decoded message (pretty JSON), the raw bytes (hex), the protocol violation if any, and the messages linked
-// to the selected CALL with their round-trip times.
+// to the selected CALL with their round-trip times. A view over a capture::Recorder: it records nothing itself.
 
 #include "capture/recorder.h"
 #include "models/trafficfiltermodel.h"

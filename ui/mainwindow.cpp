@@ -113,7 +113,7 @@ MainWindow::MainWindow(router::Router *router, const MainWindowOptions &options,
 
     buildSidebar();
 
-    m_traffic = new TrafficLogPanel(this);
+    m_traffic = new TrafficLogPanel(new capture::Recorder(this), this); // the window owns the recording
     m_trafficDock = new QDockWidget(tr("Traffic log"), this);
     m_trafficDock->setObjectName(QStringLiteral("TrafficDock"));
     m_trafficDock->setWidget(m_traffic);
@@ -423,7 +423,7 @@ Connection *MainWindow::addProfile(const ConnectionProfile &profile, const QStri
     auto *ws = new ConnectionWorkspace(c, m_stack);
     m_workspaces.insert(c, ws);
     m_stack->addWidget(ws);
-    m_traffic->addConnection(c);
+    c->setRecorder(m_traffic->recorder());
     m_routerPanel->addConnection(c);
     if (c->id() == localRouterProfileId())
         m_routerPanel->setMonitorConnection(c);
@@ -488,7 +488,7 @@ void MainWindow::removeProfile(Connection *c)
     c->disconnect(this);
     c->close();
     m_secrets->deleteSecret(c->id(), {});
-    m_traffic->removeConnection(c);
+    c->setRecorder(nullptr);
     m_routerPanel->removeConnection(c);
     delete itemFor(c);
     if (ConnectionWorkspace *ws = m_workspaces.take(c)) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "capturestore.h"
 
-#include <QDateTime>
-#include <QElapsedTimer>
+#include "codec/messagecodec.h"
+
 
 #include <cstring>
 #include <limits>
@@ -15,26 +15,7 @@ using wamp::MessageType;
 namespace {
 
 constexpr quint32 kChunkSize = 1 << 20;        ///< raw bytes are kept in 1 MiB chunks
-constexpr qsizetype kMaxPending = 100'000;     ///< per correlation map: old entries are dropped beyond this
 constexpr qsizetype kMaxPerProcedure = 4096;   ///< unanswered CALLs remembered per procedure
-
-qint64 nowUs()
-{
-    static QElapsedTimer clock;
-    static qint64 base = 0;
-    if (!clock.isValid()) {
-        clock.start();
-        base = QDateTime::currentMSecsSinceEpoch() * 1000;
-    }
-    return base + clock.nsecsElapsed() / 1000;
-}
-
-template<typename Map>
-void bound(Map &m)
-{
-    if (m.size() > kMaxPending)
-        m.erase(m.begin());
-}
 
 quint64 uintAt(const Message &m, int pos)
 {
@@ -45,42 +26,117 @@ quint64 uintAt(const Message &m, int pos)
 
 CaptureStore::CaptureStore(QObject *parent) : QObject(parent) {}
 
-quint16 CaptureStore::addConnection(const QString &name)
+void CaptureStore::ensureConnection(ConnectionId connection)
 {
-    m_connections << name;
-    m_sessionIds << 0;
-    m_lastSeq << 0;
-    return quint16(m_connections.size() - 1);
+    if (connection >= m_conns.size()) {
+        const size_t old = m_conns.size();
+        m_conns.resize(size_t(connection) + 1);
+        for (size_t i = old; i < m_conns.size(); ++i)
+            m_conns[i].source = quint32(i);
+    }
 }
 
-void CaptureStore::setConnectionName(quint16 connection, const QString &name)
+ConnectionId CaptureStore::addConnection(const QString &name, Perspective perspective)
 {
-    if (connection < m_connections.size())
-        m_connections[connection] = name;
+    const auto id = ConnectionId(m_conns.size());
+    ensureConnection(id);
+    m_conns[id].name = name;
+    m_conns[id].perspective = perspective;
+    return id;
 }
 
-void CaptureStore::setSessionId(quint16 connection, quint64 sessionId)
+void CaptureStore::setConnectionName(ConnectionId connection, const QString &name)
 {
-    if (connection < m_sessionIds.size())
-        m_sessionIds[connection] = sessionId;
+    if (connection < m_conns.size())
+        m_conns[connection].name = name;
 }
 
-void CaptureStore::resetConnection(quint16 connection)
+QString CaptureStore::connectionName(ConnectionId connection) const
 {
-    auto dropConn = [connection](auto &map) {
-        for (auto it = map.begin(); it != map.end();) {
-            if ((it.key() >> 54) == (quint64(connection) & 0x3ff))
-                it = map.erase(it);
-            else
-                ++it;
+    return connection < m_conns.size() ? m_conns[connection].name : QString();
+}
+
+quint32 CaptureStore::connectionSource(ConnectionId connection) const
+{
+    return connection < m_conns.size() ? m_conns[connection].source : connection;
+}
+
+Perspective CaptureStore::perspective(ConnectionId connection) const
+{
+    return connection < m_conns.size() ? m_conns[connection].perspective : Perspective::Client;
+}
+
+void CaptureStore::setSessionId(ConnectionId connection, quint64 sessionId)
+{
+    if (connection >= m_conns.size())
+        return;
+    Conn &c = m_conns[connection];
+    if (c.sessionId == sessionId)
+        return;
+    if (c.sessionId) {
+        const auto it = m_connBySession.constFind(c.sessionId);
+        if (it != m_connBySession.cend() && *it == connection)
+            m_connBySession.erase(it);
+    }
+    c.sessionId = sessionId;
+    if (sessionId)
+        m_connBySession.insert(sessionId, connection);
+}
+
+void CaptureStore::connectionChanged(const ConnectionInfo &info)
+{
+    ensureConnection(info.id);
+    Conn &c = m_conns[info.id];
+    c.name = info.name;
+    c.source = info.source;
+    c.perspective = info.perspective;
+    if (info.closed.isValid())
+        resetConnection(info.id); // nothing more will be answered on it
+}
+
+void CaptureStore::messageRecorded(const RecordedMessage &rm)
+{
+    ensureConnection(rm.connection);
+    CaptureRecord r;
+    r.timeUs = rm.time.isValid() ? rm.time.wallUs : transport::Timestamp::now().wallUs;
+    r.monoUs = rm.time.monoUs;
+    r.connection = rm.connection;
+    r.serializer = quint8(rm.serializer);
+    r.direction = rm.direction;
+    r.binary = rm.binary;
+    r.sessionId = rm.sessionId;
+    if (!rm.violation.isEmpty() && !rm.message.isValid()) {
+        recordViolationRecord(r, rm.violation, rm.bytes);
+        return;
+    }
+    if (rm.message.isValid()) {
+        recordDecoded(r, rm.message, rm.bytes);
+    } else {
+        // A source that did not decode (a router tap hands over bytes): decode here, on the store's thread.
+        const codec::Serializer *s = codec::serializer(rm.serializer);
+        if (!s) {
+            recordViolationRecord(r, tr("unknown serializer"), rm.bytes);
+            return;
         }
-    };
-    dropConn(m_calls);
-    dropConn(m_pendingRegs);
-    dropConn(m_registrations);
-    dropConn(m_pendingSubs);
-    dropConn(m_subscriptions);
-    dropConn(m_invocations);
+        Result<Message> m = codec::decodeMessage(*s, rm.bytes);
+        if (!m.ok()) {
+            recordViolationRecord(r, m.errorString(), rm.bytes);
+            return;
+        }
+        recordDecoded(r, *m, rm.bytes);
+    }
+    if (!rm.violation.isEmpty())
+        recordViolationRecord(r, rm.violation, rm.bytes);
+}
+
+void CaptureStore::resetConnection(ConnectionId connection)
+{
+    m_calls.removeConnection(connection);
+    m_pendingRegs.removeConnection(connection);
+    m_registrations.removeConnection(connection);
+    m_pendingSubs.removeConnection(connection);
+    m_subscriptions.removeConnection(connection);
+    m_invocations.removeConnection(connection);
     for (auto it = m_callsByProcedure.begin(); it != m_callsByProcedure.end(); ++it) {
         it->removeIf([this, connection](quint64 seq) { return !contains(seq) || at(seq).connection == connection; });
     }
@@ -152,8 +208,8 @@ CaptureRecord &CaptureStore::push(CaptureRecord r, const QByteArray &bytes)
 {
     r.seq = m_nextSeq++;
     storeBytes(r, bytes);
-    if (r.connection < m_lastSeq.size())
-        m_lastSeq[r.connection] = r.seq;
+    if (r.connection < m_conns.size())
+        m_conns[r.connection].lastSeq = r.seq;
     if (qsizetype(m_ring.size()) < m_capacity) {
         m_ring.push_back(r);
         return m_ring.back();
@@ -212,9 +268,8 @@ qint64 CaptureStore::approximateBytes() const
     return qint64(m_ring.capacity()) * qint64(sizeof(CaptureRecord)) + m_chunkBytes;
 }
 
-quint64 CaptureStore::linkInvocation(quint16 conn, const Message &m, quint32 procedure, LinkKind *kind)
+quint64 CaptureStore::linkInvocation(const Message &m, quint32 procedure, LinkKind *kind)
 {
-    Q_UNUSED(conn)
     *kind = LinkKind::None;
     auto it = m_callsByProcedure.find(procedure);
     if (procedure == 0 || it == m_callsByProcedure.end())
@@ -223,10 +278,10 @@ quint64 CaptureStore::linkInvocation(quint16 conn, const Message &m, quint32 pro
     calls.removeIf([this](quint64 s) { return !contains(s); });
     const quint64 caller = m.dict().value(QStringLiteral("caller")).toUInt64().value_or(0);
     if (caller != 0) {
-        const qsizetype callerConn = m_sessionIds.indexOf(caller);
-        if (callerConn >= 0) {
+        const auto callerConn = m_connBySession.constFind(caller);
+        if (callerConn != m_connBySession.cend()) {
             for (qsizetype i = 0; i < calls.size(); ++i) {
-                if (at(calls.at(i)).connection == callerConn) {
+                if (at(calls.at(i)).connection == *callerConn) {
                     *kind = LinkKind::CallerDisclosed;
                     return calls.takeAt(i);
                 }
@@ -240,18 +295,33 @@ quint64 CaptureStore::linkInvocation(quint16 conn, const Message &m, quint32 pro
     return calls.takeFirst();
 }
 
-void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const QByteArray &bytes,
+void CaptureStore::record(ConnectionId conn, Direction dir, const Message &m, const QByteArray &bytes,
                           codec::SerializerId serializer, qint64 timeUs)
 {
+    ensureConnection(conn);
     CaptureRecord r;
-    r.timeUs = timeUs ? timeUs : nowUs();
+    r.timeUs = timeUs ? timeUs : transport::Timestamp::now().wallUs;
     r.connection = conn;
-    r.type = quint8(m.code());
     r.serializer = quint8(serializer);
     r.direction = dir;
+    if (const codec::Serializer *s = codec::serializer(serializer))
+        r.binary = s->isBinary();
+    r.sessionId = m_conns[conn].sessionId;
+    if (m.type() == MessageType::Welcome)
+        r.sessionId = uintAt(m, 1);
+    recordDecoded(r, m, bytes);
+}
+
+void CaptureStore::recordDecoded(CaptureRecord r, const Message &m, const QByteArray &bytes)
+{
+    const ConnectionId conn = r.connection;
+    r.type = quint8(m.code());
     r.requestId = m.requestId();
-    const bool in = dir == Direction::In;
-    const quint64 k = key(conn, r.requestId);
+    // "in" means towards the client: what a client receives, what a router sends.
+    const bool in = (r.direction == Direction::In) == (m_conns[conn].perspective == Perspective::Client);
+    const ConnKey k{conn, r.requestId};
+    if (r.sessionId && m.type() != MessageType::Goodbye && m.type() != MessageType::Abort)
+        setSessionId(conn, r.sessionId);
 
     switch (m.type()) {
     case MessageType::Welcome:
@@ -268,7 +338,6 @@ void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const Q
             CaptureRecord &rec = push(r, bytes);
             rec.linkSeq = rec.seq;
             m_calls.insert(k, rec.seq);
-            bound(m_calls);
             QList<quint64> &byProc = m_callsByProcedure[rec.uri];
             byProc.append(rec.seq);
             if (byProc.size() > kMaxPerProcedure)
@@ -282,13 +351,13 @@ void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const Q
             r.uri = intern(m.uri());
         const auto reqType = m.type() == MessageType::Error ? MessageType(uintAt(m, 1)) : MessageType::Call;
         if (in && reqType == MessageType::Call) {
-            if (const auto it = m_calls.constFind(k); it != m_calls.cend()) {
-                r.linkSeq = *it;
+            if (const quint64 *call = m_calls.find(k)) {
+                const quint64 callSeq = *call;
+                r.linkSeq = callSeq;
                 r.link = LinkKind::Exact;
                 const bool progress = m.type() == MessageType::Result && m.dict().value(QStringLiteral("progress")).toBool();
                 if (!progress) {
-                    const quint64 callSeq = *it;
-                    m_calls.erase(it);
+                    m_calls.remove(k);
                     if (contains(callSeq)) {
                         auto p = m_callsByProcedure.find(at(callSeq).uri);
                         if (p != m_callsByProcedure.end())
@@ -297,10 +366,10 @@ void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const Q
                 }
             }
         } else if (!in && reqType == MessageType::Invocation) {
-            if (const auto it = m_invocations.constFind(k); it != m_invocations.cend()) {
-                r.linkSeq = *it;
+            if (const quint64 *call = m_invocations.find(k)) {
+                r.linkSeq = *call;
                 r.link = LinkKind::Exact;
-                m_invocations.erase(it);
+                m_invocations.remove(k);
             }
         }
         break;
@@ -315,55 +384,49 @@ void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const Q
         r.uri = intern(m.uri());
         if (!in) {
             m_pendingRegs.insert(k, r.uri);
-            bound(m_pendingRegs);
         }
         break;
     case MessageType::Registered:
         if (in) {
             r.uri = m_pendingRegs.take(k);
-            m_registrations.insert(key(conn, uintAt(m, 2)), r.uri);
-            bound(m_registrations);
+            m_registrations.insert(ConnKey{conn, uintAt(m, 2)}, r.uri);
         }
         break;
     case MessageType::Subscribe:
         r.uri = intern(m.uri());
         if (!in) {
             m_pendingSubs.insert(k, r.uri);
-            bound(m_pendingSubs);
         }
         break;
     case MessageType::Subscribed:
         if (in) {
             r.uri = m_pendingSubs.take(k);
-            m_subscriptions.insert(key(conn, uintAt(m, 2)), r.uri);
-            bound(m_subscriptions);
+            m_subscriptions.insert(ConnKey{conn, uintAt(m, 2)}, r.uri);
         }
         break;
     case MessageType::Event: {
         const wamp::Value topic = m.at(3)[QStringLiteral("topic")];
-        r.uri = topic.isString() ? intern(topic.toString()) : m_subscriptions.value(key(conn, uintAt(m, 1)));
+        r.uri = topic.isString() ? intern(topic.toString()) : m_subscriptions.value(ConnKey{conn, uintAt(m, 1)});
         break;
     }
     case MessageType::Invocation:
         if (in) {
             const wamp::Value proc = m.at(3)[QStringLiteral("procedure")];
-            r.uri = proc.isString() ? intern(proc.toString()) : m_registrations.value(key(conn, uintAt(m, 2)));
+            r.uri = proc.isString() ? intern(proc.toString()) : m_registrations.value(ConnKey{conn, uintAt(m, 2)});
             LinkKind kind = LinkKind::None;
-            r.linkSeq = linkInvocation(conn, m, r.uri, &kind);
+            r.linkSeq = linkInvocation(m, r.uri, &kind);
             r.link = kind;
-            if (r.linkSeq) {
+            if (r.linkSeq)
                 m_invocations.insert(k, r.linkSeq);
-                bound(m_invocations);
-            }
         }
         break;
     case MessageType::Yield:
         if (!in) {
-            if (const auto it = m_invocations.constFind(k); it != m_invocations.cend()) {
-                r.linkSeq = *it;
+            if (const quint64 *call = m_invocations.find(k)) {
+                r.linkSeq = *call;
                 r.link = LinkKind::Exact;
                 if (!m.dict().value(QStringLiteral("progress")).toBool())
-                    m_invocations.erase(it);
+                    m_invocations.remove(k);
             }
         }
         break;
@@ -380,26 +443,34 @@ void CaptureStore::record(quint16 conn, Direction dir, const Message &m, const Q
     push(r, bytes);
 }
 
-void CaptureStore::recordViolation(quint16 conn, const QString &reason, const QByteArray &bytes,
+void CaptureStore::recordViolation(ConnectionId conn, const QString &reason, const QByteArray &bytes,
                                    codec::SerializerId serializer, qint64 timeUs)
 {
-    const quint64 last = conn < m_lastSeq.size() ? m_lastSeq.at(conn) : 0;
+    ensureConnection(conn);
+    CaptureRecord r;
+    r.timeUs = timeUs ? timeUs : transport::Timestamp::now().wallUs;
+    r.connection = conn;
+    r.serializer = quint8(serializer);
+    r.direction = Direction::In;
+    r.sessionId = m_conns[conn].sessionId;
+    recordViolationRecord(r, reason, bytes);
+}
+
+void CaptureStore::recordViolationRecord(CaptureRecord r, const QString &reason, const QByteArray &bytes)
+{
+    const ConnectionId conn = r.connection;
+    const quint64 last = conn < m_conns.size() ? m_conns[conn].lastSeq : 0;
     if (last && contains(last)) {
         const CaptureRecord &rec = at(last);
-        if (rec.direction == Direction::In && !bytes.isEmpty() && rec.size == quint32(bytes.size()) && this->bytes(last) == bytes) {
+        if (rec.direction == r.direction && !bytes.isEmpty() && rec.size == quint32(bytes.size()) && this->bytes(last) == bytes) {
             const_cast<CaptureRecord &>(rec).violation = true;
             m_violations.insert(last, reason);
             return;
         }
     }
-    CaptureRecord r;
-    r.timeUs = timeUs ? timeUs : nowUs();
-    r.connection = conn;
-    r.serializer = quint8(serializer);
-    r.direction = Direction::In;
     r.violation = true;
     // Best effort: the type code, if the bytes decode to a list starting with an integer.
-    if (const codec::Serializer *s = codec::serializer(serializer)) {
+    if (const codec::Serializer *s = codec::serializer(codec::SerializerId(r.serializer))) {
         Result<wamp::Value> v = s->decode(bytes);
         if (v.ok() && v->isList() && !v->toList().isEmpty())
             r.type = quint8(qBound(qint64(0), qint64(v->toList().first().toInt64().value_or(0)), qint64(255)));

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The traffic capture: every WAMP message in and out of every connection, in a capped ring (default 1M
-// messages; the oldest are dropped first). Each record is compact — a 56-byte struct with a few header fields;
-// the raw bytes go into 1 MiB chunks that are freed as the oldest records drop out (no per-message heap block);
+// The traffic capture's in-memory index: every WAMP message in and out of every connection, in a capped ring
+// (default 1M messages; the oldest are dropped first). Each record is compact — an 80-byte struct with a few header
+// fields (capturerecord.h); the raw bytes go into 1 MiB chunks that are freed as the oldest records drop out (no per-message heap block);
 // the full message is decoded only when shown.
 //
 // Correlation, done as messages arrive (a few hash lookups):
@@ -13,7 +13,13 @@
 //    caller's session ID and that session is one of ours, the match is exact ("caller disclosed"); otherwise it
 //    is the oldest unanswered CALL of that procedure ("by procedure and order", a heuristic);
 //  - YIELD / ERROR(INVOCATION) / INTERRUPT follow their INVOCATION by request ID on the callee's connection.
+// Directions are read from the connection's Perspective: "from the client" is Out for a client-side recording
+// and In for a router-side one, so the same rules serve both.
 
+#include "capture/capturerecord.h"
+#include "capture/connectioninfo.h"
+#include "capture/correlationmap.h"
+#include "capture/trafficsink.h"
 #include "codec/serializer.h"
 #include "wamp/message.h"
 
@@ -29,34 +35,8 @@
 
 namespace wb::capture {
 
-enum class Direction : quint8 { Out = 0, In = 1 };
-
-enum class LinkKind : quint8 {
-    None = 0,
-    Exact = 1,          ///< same connection, same request ID
-    CallerDisclosed = 2, ///< INVOCATION.Details.caller is the session of the calling connection
-    ByProcedure = 3      ///< same procedure, oldest unanswered CALL (heuristic)
-};
-
-struct CaptureRecord
-{
-    qint64 timeUs = 0;     ///< microseconds since the epoch
-    quint64 seq = 0;       ///< 1, 2, 3, ... unique in the store
-    quint64 requestId = 0; ///< the message's request ID (0 if none)
-    quint64 linkSeq = 0;   ///< seq of the CALL this message belongs to (its own seq for a CALL), 0: none
-    quint32 chunk = 0;     ///< where the raw bytes are: CaptureStore::bytes(seq)
-    quint32 offset = 0;
-    quint32 size = 0;      ///< raw size in bytes
-    quint32 uri = 0;       ///< interned URI (topic/procedure/error/realm...); 0: none
-    quint16 connection = 0;
-    quint8 type = 0;       ///< WAMP message type code; 0: could not be decoded
-    quint8 serializer = 0; ///< codec::SerializerId
-    Direction direction = Direction::In;
-    LinkKind link = LinkKind::None;
-    bool violation = false;
-};
-
-class CaptureStore : public QObject
+/// Fed by a Recorder (as its TrafficSink) or directly (tests, benchmarks). Lives on one thread.
+class CaptureStore : public QObject, public TrafficSink
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CaptureStore)
@@ -65,21 +45,31 @@ public:
 
     explicit CaptureStore(QObject *parent = nullptr);
 
-    /// Connections are small integers; names are shown in the log.
-    quint16 addConnection(const QString &name);
-    void setConnectionName(quint16 connection, const QString &name);
-    QString connectionName(quint16 connection) const { return m_connections.value(connection); }
+    /// Without a Recorder: connections are numbered 0, 1, 2, ... here; names are shown in the log.
+    ConnectionId addConnection(const QString &name, Perspective perspective = Perspective::Client);
+    void setConnectionName(ConnectionId connection, const QString &name);
+    QString connectionName(ConnectionId connection) const;
+    /// The source of the connection (ConnectionInfo::source; a connection added here is its own source).
+    quint32 connectionSource(ConnectionId connection) const;
+    Perspective perspective(ConnectionId connection) const;
+    qsizetype connectionCount() const { return qsizetype(m_conns.size()); }
     /// Forget per-connection correlation state (the connection left or reconnects).
-    void resetConnection(quint16 connection);
+    void resetConnection(ConnectionId connection);
     /// The session ID the connection currently has (for caller-disclosed matching).
-    void setSessionId(quint16 connection, quint64 sessionId);
+    void setSessionId(ConnectionId connection, quint64 sessionId);
 
-    void record(quint16 connection, Direction dir, const wamp::Message &m, const QByteArray &bytes,
+    /// \a timeUs: wall clock of the read/write (0: now). Without a Recorder; the record gets the connection's
+    /// current session ID.
+    void record(ConnectionId connection, Direction dir, const wamp::Message &m, const QByteArray &bytes,
                 codec::SerializerId serializer, qint64 timeUs = 0);
     /// An incoming message broke the protocol. If it is the last message recorded on the connection (already
     /// decoded), that record is flagged; otherwise (undecodable bytes) a new record is added.
-    void recordViolation(quint16 connection, const QString &reason, const QByteArray &bytes,
+    void recordViolation(ConnectionId connection, const QString &reason, const QByteArray &bytes,
                          codec::SerializerId serializer, qint64 timeUs = 0);
+
+    // TrafficSink (what a Recorder feeds)
+    void connectionChanged(const ConnectionInfo &info) override;
+    void messageRecorded(const RecordedMessage &message) override;
 
     qsizetype capacity() const { return m_capacity; }
     /// Oldest records are dropped when the new capacity is smaller.
@@ -112,9 +102,13 @@ private:
     CaptureRecord &push(CaptureRecord r, const QByteArray &bytes);
     void storeBytes(CaptureRecord &r, const QByteArray &bytes);
     void releaseChunks();
-    quint64 linkInvocation(quint16 conn, const wamp::Message &m, quint32 procedure, LinkKind *kind);
+    quint64 linkInvocation(const wamp::Message &m, quint32 procedure, LinkKind *kind);
+    /// The correlation switch; \a r has the header fields of the record already.
+    void recordDecoded(CaptureRecord r, const wamp::Message &m, const QByteArray &bytes);
+    void recordViolationRecord(CaptureRecord r, const QString &reason, const QByteArray &bytes);
+    void ensureConnection(ConnectionId connection);
 
-    static quint64 key(quint16 conn, quint64 id) { return (quint64(conn) << 54) ^ id; }
+    using ConnKey = detail::ConnKey;
 
     qsizetype m_capacity = kDefaultCapacity;
     std::vector<CaptureRecord> m_ring;
@@ -132,21 +126,29 @@ private:
     quint32 m_nextChunkId = 1;
     qint64 m_chunkBytes = 0;
 
-    QStringList m_connections;
-    QList<quint64> m_sessionIds;
-    QList<quint64> m_lastSeq; ///< per connection
+    struct Conn
+    {
+        QString name;
+        quint32 source = 0;
+        Perspective perspective = Perspective::Client;
+        quint64 sessionId = 0; ///< current
+        quint64 lastSeq = 0;
+    };
+    std::vector<Conn> m_conns; ///< indexed by ConnectionId
+    QHash<quint64, ConnectionId> m_connBySession; ///< current session ID -> connection (caller disclosed)
     QStringList m_uris{QString()};
     QHash<QString, quint32> m_uriIndex;
     QHash<quint64, QString> m_violations;
 
-    // correlation state (bounded: see kMaxPending)
-    QHash<quint64, quint64> m_calls;          ///< key(conn, request) -> CALL seq (unanswered)
-    QHash<quint32, QList<quint64>> m_callsByProcedure; ///< procedure -> unanswered CALL seqs, oldest first
-    QHash<quint64, quint32> m_pendingRegs;    ///< key(conn, REGISTER request) -> procedure
-    QHash<quint64, quint32> m_registrations;  ///< key(conn, registration) -> procedure
-    QHash<quint64, quint32> m_pendingSubs;    ///< key(conn, SUBSCRIBE request) -> topic
-    QHash<quint64, quint32> m_subscriptions;  ///< key(conn, subscription) -> topic
-    QHash<quint64, quint64> m_invocations;    ///< key(conn, invocation request) -> CALL seq
+    // correlation state, each map bounded to its newest entries (kMaxPending)
+    static constexpr qsizetype kMaxPending = 100'000;
+    detail::CorrelationMap<quint64> m_calls{kMaxPending};         ///< (conn, request) -> CALL seq (unanswered)
+    QHash<quint32, QList<quint64>> m_callsByProcedure;            ///< procedure -> unanswered CALL seqs, oldest first
+    detail::CorrelationMap<quint32> m_pendingRegs{kMaxPending};   ///< (conn, REGISTER request) -> procedure
+    detail::CorrelationMap<quint32> m_registrations{kMaxPending}; ///< (conn, registration) -> procedure
+    detail::CorrelationMap<quint32> m_pendingSubs{kMaxPending};   ///< (conn, SUBSCRIBE request) -> topic
+    detail::CorrelationMap<quint32> m_subscriptions{kMaxPending}; ///< (conn, subscription) -> topic
+    detail::CorrelationMap<quint64> m_invocations{kMaxPending};   ///< (conn, invocation request) -> CALL seq
 };
 
 } // namespace wb::capture

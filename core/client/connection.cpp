@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "connection.h"
 
+#include "capture/sessiontap.h"
 #include "wamp/errors.h"
 
 #include <QLoggingCategory>
@@ -31,6 +32,16 @@ Connection::~Connection()
     m_session->disconnect(this);
     if (m_session->state() != session::Session::State::Closed && m_session->state() != session::Session::State::Disconnected)
         m_session->disconnectNow(QStringLiteral("closing"));
+}
+
+void Connection::setRecorder(capture::Recorder *recorder)
+{
+    delete m_tap;
+    m_tap = nullptr;
+    if (!recorder)
+        return;
+    m_tap = new capture::SessionTap(recorder, m_session, name(), this);
+    connect(this, &Connection::profileChanged, m_tap, [this]() { m_tap->setName(name()); });
 }
 
 void Connection::setProfile(const settings::ConnectionProfile &profile)

@@ -14,6 +14,11 @@
 #include <QObject>
 #include <QTimer>
 
+namespace wb::capture {
+class Recorder;
+class SessionTap;
+}
+
 namespace wb::client {
 
 class Connection : public QObject
@@ -41,6 +46,9 @@ public:
 
     /// The session. The same object for the whole lifetime of this Connection.
     session::Session *session() const { return m_session; }
+    /// Record the session's traffic into \a recorder (nullptr: stop), under the connection's name.
+    void setRecorder(capture::Recorder *recorder);
+    capture::SessionTap *captureTap() const { return m_tap; }
 
     State state() const { return m_state; }
     static QString stateName(State s);
@@ -88,6 +96,7 @@ private:
 
     settings::ConnectionProfile m_profile;
     session::Session *m_session;
+    capture::SessionTap *m_tap = nullptr;
     State m_state = State::Disconnected;
     QString m_lastError;
     QString m_secret;

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Session: lifecycle (open/attach, GOODBYE, finish), message I/O and the dispatcher of incoming messages.
+// HELLO and authentication are in sessionauth.cpp, the client roles' requests in sessionroles.cpp.
 #include "session.h"
 
-#include "auth/cryptosign.h"
-#include "auth/scram.h"
-#include "auth/wampcra.h"
 #include "codec/messagecodec.h"
 
 #include <QLoggingCategory>
-
-#include <climits>
 
 Q_LOGGING_CATEGORY(lcSession, "wb.session")
 
@@ -18,14 +15,6 @@ using namespace wb::wamp;
 
 namespace {
 QString str(const char *s) { return QString::fromLatin1(s); }
-
-Dict features(std::initializer_list<const char *> names)
-{
-    Dict f;
-    for (const char *n : names)
-        f.insert(str(n), true);
-    return Dict{{str("features"), f}};
-}
 } // namespace
 
 QString WampError::toString() const
@@ -113,39 +102,6 @@ void Session::attach(transport::Transport *t, const SessionOptions &options)
         setState(State::Connecting);
         connect(t, &transport::Transport::opened, this, &Session::sendHello);
     }
-}
-
-void Session::sendHello()
-{
-    Dict roles{
-        {str("publisher"), features({"publisher_exclusion", "subscriber_blackwhite_listing", "publisher_identification"})},
-        {str("subscriber"), features({"pattern_based_subscription", "publisher_identification"})},
-        {str("caller"), features({"progressive_call_results", "progressive_call_invocations", "call_canceling",
-                                  "caller_identification", "call_timeout"})},
-        {str("callee"), features({"progressive_call_results", "progressive_call_invocations", "call_canceling",
-                                  "caller_identification", "pattern_based_registration", "shared_registration",
-                                  "call_timeout"})},
-    };
-    Dict details{{str("roles"), roles}, {str("agent"), m_options.agent}};
-    const ClientAuth &a = m_options.auth;
-    const QString method = a.method.isEmpty() ? str("anonymous") : a.method;
-    details.insert(str("authmethods"), List{method});
-    if (!a.authid.isEmpty())
-        details.insert(str("authid"), a.authid);
-    if (!a.authrole.isEmpty())
-        details.insert(str("authrole"), a.authrole);
-    m_scramClientNonce.clear();
-    m_scramAuthMessage.clear();
-    m_scramSaltedPassword.clear();
-    if (method == u"cryptosign") {
-        const auth::Ed25519KeyPair key = auth::ed25519KeyPairFromSeed(a.privateKey);
-        details.insert(str("authextra"), Dict{{str("pubkey"), QString::fromLatin1(key.publicKey.toHex())}});
-    } else if (method == u"scram") {
-        m_scramClientNonce = auth::scramNonce();
-        details.insert(str("authextra"), Dict{{str("nonce"), m_scramClientNonce}});
-    }
-    setState(State::Establishing);
-    send(Message::hello(m_options.realm, details));
 }
 
 bool Session::send(const Message &m)
@@ -442,80 +398,6 @@ void Session::handle(const Message &m)
     }
 }
 
-void Session::failAuthentication(const QString &reason)
-{
-    send(Message::abort(Dict{{str("message"), reason}}, uris::authenticationFailed));
-    finish(uris::authenticationFailed, reason);
-}
-
-void Session::handleChallenge(const Message &m)
-{
-    const QString method = m.at(1).toString();
-    const Dict extra = m.dict();
-    const ClientAuth &a = m_options.auth;
-    if (method != a.method)
-        return failAuthentication(QStringLiteral("router challenged with %1, but only %2 was offered").arg(method, a.method));
-    setState(State::Authenticating);
-    if (method == u"ticket") {
-        send(Message::authenticate(a.secret, {}));
-    } else if (method == u"wampcra") {
-        const QString challenge = extra.value(str("challenge")).toString();
-        QByteArray key = a.secret.toUtf8();
-        if (extra.contains(str("salt"))) {
-            key = auth::craDeriveKey(a.secret, extra.value(str("salt")).toString(),
-                                     int(extra.value(str("iterations")).toInt64().value_or(1000)),
-                                     int(extra.value(str("keylen")).toInt64().value_or(32)));
-        }
-        send(Message::authenticate(auth::craSign(key, challenge), {}));
-    } else if (method == u"cryptosign") {
-        const Value binding = extra.value(str("channel_binding"));
-        if (!binding.isNull())
-            return failAuthentication(QStringLiteral("router asked for cryptosign channel binding %1, which was not requested")
-                                          .arg(binding.toDebugString()));
-        const auto challenge = auth::decodeHex(extra.value(str("challenge")).toString(), auth::kCryptosignChallengeBytes,
-                                               str("CHALLENGE.Extra.challenge"));
-        if (!challenge)
-            return failAuthentication(challenge.errorString());
-        const QString signature = auth::cryptosignSign(a.privateKey, *challenge);
-        if (signature.isEmpty())
-            return failAuthentication(QStringLiteral("cryptosign needs a 32-byte private key"));
-        send(Message::authenticate(signature, {}));
-    } else if (method == u"scram") {
-        const QString nonce = extra.value(str("nonce")).toString();
-        if (m_scramClientNonce.isEmpty() || !nonce.startsWith(m_scramClientNonce) || nonce.size() <= m_scramClientNonce.size())
-            return failAuthentication(QStringLiteral("SCRAM CHALLENGE nonce does not extend the client nonce"));
-        auth::ScramParams p;
-        p.kdf = extra.value(str("kdf")).toString();
-        p.salt = extra.value(str("salt")).toString();
-        p.iterations = int(qBound(qint64(0), extra.value(str("iterations")).toInt64().value_or(0), qint64(INT_MAX)));
-        p.memory = int(qBound(qint64(0), extra.value(str("memory")).toInt64().value_or(0), qint64(INT_MAX)));
-        const auto salted = auth::scramSaltedPassword(a.secret, p);
-        if (!salted)
-            return failAuthentication(QStringLiteral("SCRAM CHALLENGE unusable: %1").arg(salted.errorString()));
-        m_scramSaltedPassword = *salted;
-        m_scramAuthMessage = auth::scramAuthMessage(a.authid, m_scramClientNonce, nonce, p);
-        const QByteArray proof = auth::scramClientProof(m_scramSaltedPassword, m_scramAuthMessage);
-        send(Message::authenticate(QString::fromLatin1(proof.toBase64()), Dict{{str("nonce"), nonce}}));
-    } else {
-        failAuthentication(QStringLiteral("authentication method %1 is not supported by this client").arg(method));
-    }
-}
-
-QString Session::scramWelcomeProblem(const Dict &welcomeDetails) const
-{
-    if (m_scramAuthMessage.isEmpty() || m_scramSaltedPassword.isEmpty())
-        return QStringLiteral("WELCOME for SCRAM without a completed challenge");
-    const QString got = welcomeDetails.value(str("authextra")).toDict().value(str("scram_server_signature")).toString();
-    if (got.isEmpty())
-        return QStringLiteral("WELCOME lacks authextra.scram_server_signature: the router did not prove it knows the "
-                              "credentials");
-    const auth::ScramKeys keys = auth::scramKeys(m_scramSaltedPassword);
-    const QString expected = QString::fromLatin1(auth::scramServerSignature(keys.serverKey, m_scramAuthMessage).toBase64());
-    if (!auth::constantTimeEquals(expected.toLatin1(), got.toLatin1()))
-        return QStringLiteral("the router's SCRAM server signature does not verify: it does not hold this user's keys");
-    return {};
-}
-
 void Session::handleError(const Message &m)
 {
     const quint64 req = m.requestId();
@@ -528,151 +410,6 @@ void Session::handleError(const Message &m)
     m_outputStreams.remove(req);
     if (h)
         h(WampError{uris::canonicalErrorUri(m.uri()), m.args(), m.kwargs(), m.dict()});
-}
-
-quint64 Session::call(const QString &procedure, const List &args, const Dict &kwargs, const Dict &options,
-                      ResultHandler onResult, ErrorHandler onError)
-{
-    if (m_state != State::Established) {
-        failRequest(onError, QStringLiteral("not joined"));
-        return 0;
-    }
-    const quint64 req = nextRequest();
-    Pending p{MessageType::Call, procedure, std::move(onResult), {}, std::move(onError), {}, {}, {}, options};
-    m_pending.insert(req, std::move(p));
-    if (options.value(str("progress")).toBool())
-        m_outputStreams.insert(req);
-    send(Message::call(req, options, procedure, args, kwargs));
-    return req;
-}
-
-bool Session::sendCallChunk(quint64 callRequestId, const List &args, const Dict &kwargs, bool more)
-{
-    auto it = m_pending.constFind(callRequestId);
-    if (it == m_pending.constEnd() || it->kind != MessageType::Call || !m_outputStreams.contains(callRequestId))
-        return false;
-    if (!more)
-        m_outputStreams.remove(callRequestId);
-    // Options of the first CALL stay in force; later chunks carry only progress (wamp-notes §11.2).
-    return send(Message::call(callRequestId, more ? Dict{{str("progress"), true}} : Dict(), it->uri, args, kwargs));
-}
-
-void Session::cancel(quint64 callRequestId, const QString &mode)
-{
-    auto it = m_pending.find(callRequestId);
-    if (it == m_pending.end() || it->kind != MessageType::Call)
-        return;
-    send(Message::cancel(callRequestId, Dict{{str("mode"), mode}}));
-    m_outputStreams.remove(callRequestId);
-    if (mode != u"kill") {
-        // Some routers (Crossbar in skip mode) never answer: end the call locally (wamp-notes §11.4).
-        ErrorHandler h = it->onError;
-        m_pending.erase(it);
-        if (h)
-            h(WampError{uris::canceled, List{QStringLiteral("canceled by the caller (%1)").arg(mode)}, {}, {}});
-    }
-}
-
-quint64 Session::publish(const QString &topic, const List &args, const Dict &kwargs, const Dict &options,
-                         IdHandler onPublished, ErrorHandler onError)
-{
-    if (m_state != State::Established) {
-        failRequest(onError, QStringLiteral("not joined"));
-        return 0;
-    }
-    const quint64 req = nextRequest();
-    const bool ack = options.value(str("acknowledge")).toBool();
-    if (ack)
-        m_pending.insert(req, Pending{MessageType::Publish, topic, {}, std::move(onPublished), std::move(onError), {}, {}, {}, options});
-    const bool sent = send(Message::publish(req, options, topic, args, kwargs));
-    if (!ack) {
-        if (sent && onPublished)
-            onPublished(0);
-        else if (!sent)
-            failRequest(onError, QStringLiteral("could not send (message too large or connection closed)"));
-    }
-    return req;
-}
-
-quint64 Session::subscribe(const QString &topic, const Dict &options, EventHandler onEvent, IdHandler onSubscribed,
-                           ErrorHandler onError)
-{
-    if (m_state != State::Established) {
-        failRequest(onError, QStringLiteral("not joined"));
-        return 0;
-    }
-    const quint64 req = nextRequest();
-    m_pending.insert(req, Pending{MessageType::Subscribe, topic, {}, std::move(onSubscribed), std::move(onError), std::move(onEvent), {}, {}, options});
-    send(Message::subscribe(req, options, topic));
-    return req;
-}
-
-quint64 Session::unsubscribe(quint64 subscriptionId, IdHandler onDone, ErrorHandler onError)
-{
-    if (m_state != State::Established) {
-        failRequest(onError, QStringLiteral("not joined"));
-        return 0;
-    }
-    const quint64 req = nextRequest();
-    m_pending.insert(req, Pending{MessageType::Unsubscribe, {}, {}, std::move(onDone), std::move(onError), {}, {}, {},
-                                  Dict{{str("id"), subscriptionId}}});
-    send(Message::unsubscribe(req, subscriptionId));
-    return req;
-}
-
-quint64 Session::registerProcedure(const QString &procedure, const Dict &options, InvocationHandler onInvocation,
-                                   IdHandler onRegistered, ErrorHandler onError, InterruptHandler onInterrupt)
-{
-    if (m_state != State::Established) {
-        failRequest(onError, QStringLiteral("not joined"));
-        return 0;
-    }
-    const quint64 req = nextRequest();
-    m_pending.insert(req, Pending{MessageType::Register, procedure, {}, std::move(onRegistered), std::move(onError), {},
-                                  std::move(onInvocation), std::move(onInterrupt), options});
-    send(Message::register_(req, options, procedure));
-    return req;
-}
-
-quint64 Session::unregister(quint64 registrationId, IdHandler onDone, ErrorHandler onError)
-{
-    if (m_state != State::Established) {
-        failRequest(onError, QStringLiteral("not joined"));
-        return 0;
-    }
-    const quint64 req = nextRequest();
-    m_pending.insert(req, Pending{MessageType::Unregister, {}, {}, std::move(onDone), std::move(onError), {}, {}, {},
-                                  Dict{{str("id"), registrationId}}});
-    send(Message::unregister(req, registrationId));
-    return req;
-}
-
-void Session::yield(quint64 invocationRequestId, const List &args, const Dict &kwargs, const Dict &options)
-{
-    if (!m_invocations.contains(invocationRequestId))
-        return; // interrupted (killnowait) or already answered
-    if (!options.value(str("progress")).toBool()) {
-        m_invocations.remove(invocationRequestId);
-        endInputStream(invocationRequestId);
-    }
-    send(Message::yield(invocationRequestId, options, args, kwargs));
-}
-
-void Session::yieldError(quint64 invocationRequestId, const QString &errorUri, const List &args, const Dict &kwargs)
-{
-    if (!m_invocations.remove(invocationRequestId))
-        return;
-    endInputStream(invocationRequestId);
-    send(Message::error(MessageType::Invocation, invocationRequestId, {}, errorUri, args, kwargs));
-}
-
-void Session::endInputStream(quint64 invocationRequestId)
-{
-    if (!m_inputStreams.remove(invocationRequestId))
-        return;
-    m_recentStreams.append(invocationRequestId);
-    while (m_recentStreams.size() > 64)
-        m_recentStreams.removeFirst();
 }
 
 } // namespace wb::session

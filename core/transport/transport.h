@@ -2,9 +2,12 @@
 #pragma once
 
 #include "codec/serializer.h"
+#include "transport/timestamp.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QObject>
+#include <QPair>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QString>
@@ -14,6 +17,9 @@
 namespace wb::transport {
 
 inline constexpr qint64 kDefaultMaxMessageSize = 16 * 1024 * 1024; // 16 MiB
+
+/// HTTP header lines of a WebSocket handshake, in order, as (name, value).
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
 enum class TransportError {
     NoError,
@@ -51,6 +57,24 @@ public:
     virtual QString peerAddress() const = 0;
     /// "websocket", "websocket-tls", "rawsocket-tcp", "rawsocket-tls", "rawsocket-unix"
     virtual QString kind() const = 0;
+    /// Our end of the connection, e.g. "127.0.0.1:40312" (empty when unknown, e.g. the client of a Unix socket).
+    virtual QString localAddress() const { return {}; }
+    /// The URL: the one connected to (client), or the listener's URL with the request path (server side).
+    virtual QUrl url() const { return {}; }
+    /// The WebSocket upgrade request and response headers as far as Qt exposes them (see WebSocketTransport);
+    /// empty for RawSocket.
+    virtual HeaderList handshakeRequestHeaders() const { return {}; }
+    virtual HeaderList handshakeResponseHeaders() const { return {}; }
+
+    /// When the message being delivered right now by messageReceived() was read from the socket. The signal is
+    /// emitted synchronously from the read, so a handler (e.g. a capture tap behind Session::messageReceived)
+    /// that reads this gets the read time of exactly that message, not the time it got round to it.
+    Timestamp receivedAt() const { return m_receivedAt; }
+    /// When the last successful send() handed its message to the socket.
+    Timestamp sentAt() const { return m_sentAt; }
+    /// When the transport became Open (handshake done) and Closed; invalid until then.
+    Timestamp openedAt() const { return m_openedAt; }
+    Timestamp closedAt() const { return m_closedAt; }
 
     /// Our receive limit: larger incoming messages close the connection (MessageTooLarge).
     qint64 maxIncomingMessageSize() const { return m_maxIncoming; }
@@ -78,10 +102,20 @@ signals:
     void closed(const QString &reason);
 
 protected:
-    void setState(State s) { m_state = s; }
+    void setState(State s)
+    {
+        m_state = s;
+        if (s == State::Open && !m_openedAt.isValid())
+            m_openedAt = Timestamp::now();
+        else if (s == State::Closed && !m_closedAt.isValid())
+            m_closedAt = Timestamp::now();
+    }
     void setSerializerId(codec::SerializerId id) { m_serializer = id; }
     void setMaxOutgoingMessageSize(qint64 bytes) { m_maxOutgoing = bytes; }
     void setError(TransportError e, const QString &text) { m_error = e; m_errorString = text; }
+    /// Transports call these next to the socket read / write.
+    void stampReceived(const Timestamp &t) { m_receivedAt = t; }
+    void stampSent() { m_sentAt = Timestamp::now(); }
 
 private:
     State m_state = State::Connecting;
@@ -90,6 +124,10 @@ private:
     qint64 m_maxOutgoing = kDefaultMaxMessageSize;
     TransportError m_error = TransportError::NoError;
     QString m_errorString;
+    Timestamp m_receivedAt;
+    Timestamp m_sentAt;
+    Timestamp m_openedAt;
+    Timestamp m_closedAt;
 };
 
 /// Client-side TLS trust for wss:// and rss:// (tcps://). By default the peer's certificate must chain to a

@@ -23,7 +23,7 @@ const codec::Serializer &json()
     return *codec::serializer(codec::SerializerId::Json);
 }
 
-quint64 rec(CaptureStore &s, quint16 conn, Direction d, const Message &m)
+quint64 rec(CaptureStore &s, capture::ConnectionId conn, Direction d, const Message &m)
 {
     s.record(conn, d, m, codec::encodeMessage(json(), m), codec::SerializerId::Json);
     return s.nextSeq() - 1;
@@ -36,7 +36,12 @@ Dict dict(const QString &k, const wamp::Value &v)
     return d;
 }
 
+enum class Scenario { ManyConnections, ProgressiveThenFinal, EvictedCall, DisclosedCallerOurs, DisclosedCallerNotOurs,
+                      RouterPerspective };
+
 } // namespace
+
+Q_DECLARE_METATYPE(Scenario)
 
 class TstCaptureStore : public QObject
 {
@@ -47,7 +52,7 @@ private slots:
         CaptureStore s;
         QCOMPARE(s.capacity(), CaptureStore::kDefaultCapacity);
         s.setCapacity(5);
-        const quint16 c = s.addConnection(QStringLiteral("a"));
+        const auto c = s.addConnection(QStringLiteral("a"));
         for (int i = 1; i <= 12; ++i)
             rec(s, c, Direction::Out, Message::publish(quint64(i), {}, QStringLiteral("t.%1").arg(i)));
         QCOMPARE(s.size(), 5);
@@ -85,7 +90,7 @@ private slots:
     {
         CaptureStore s;
         s.setCapacity(10);
-        const quint16 c = s.addConnection(QStringLiteral("a"));
+        const auto c = s.addConnection(QStringLiteral("a"));
         const QString pad(1000, QLatin1Char('x'));
         for (int i = 1; i <= 5000; ++i)
             rec(s, c, Direction::In, Message::event(1, quint64(i), {}, {pad}));
@@ -113,8 +118,8 @@ private slots:
     void callCorrelationAcrossConnections()
     {
         CaptureStore s;
-        const quint16 caller = s.addConnection(QStringLiteral("caller"));
-        const quint16 callee = s.addConnection(QStringLiteral("callee"));
+        const auto caller = s.addConnection(QStringLiteral("caller"));
+        const auto callee = s.addConnection(QStringLiteral("callee"));
         const QString proc = QStringLiteral("com.example.add");
         rec(s, callee, Direction::Out, Message::register_(1, {}, proc));
         const quint64 regd = rec(s, callee, Direction::In, Message::registered(1, 77));
@@ -142,9 +147,9 @@ private slots:
     void fifoAndCallerDisclosed()
     {
         CaptureStore s;
-        const quint16 a = s.addConnection(QStringLiteral("a"));
-        const quint16 b = s.addConnection(QStringLiteral("b"));
-        const quint16 callee = s.addConnection(QStringLiteral("callee"));
+        const auto a = s.addConnection(QStringLiteral("a"));
+        const auto b = s.addConnection(QStringLiteral("b"));
+        const auto callee = s.addConnection(QStringLiteral("callee"));
         const QString proc = QStringLiteral("p");
         rec(s, a, Direction::In, Message::welcome(1111, {}));
         rec(s, b, Direction::In, Message::welcome(2222, {}));
@@ -168,8 +173,8 @@ private slots:
     void progressCancelInterruptErrors()
     {
         CaptureStore s;
-        const quint16 a = s.addConnection(QStringLiteral("a"));
-        const quint16 callee = s.addConnection(QStringLiteral("callee"));
+        const auto a = s.addConnection(QStringLiteral("a"));
+        const auto callee = s.addConnection(QStringLiteral("callee"));
         const QString proc = QStringLiteral("p");
         rec(s, callee, Direction::Out, Message::register_(3, {}, proc));
         rec(s, callee, Direction::In, Message::registered(3, 8));
@@ -191,7 +196,7 @@ private slots:
     void eventTopics()
     {
         CaptureStore s;
-        const quint16 c = s.addConnection(QStringLiteral("c"));
+        const auto c = s.addConnection(QStringLiteral("c"));
         rec(s, c, Direction::Out, Message::subscribe(4, {}, QStringLiteral("com.example.t")));
         rec(s, c, Direction::In, Message::subscribed(4, 99));
         const quint64 ev = rec(s, c, Direction::In, Message::event(99, 1234, {}, {1}));
@@ -206,7 +211,7 @@ private slots:
     void violations()
     {
         CaptureStore s;
-        const quint16 c = s.addConnection(QStringLiteral("c"));
+        const auto c = s.addConnection(QStringLiteral("c"));
         const Message bad = Message::result(77, {});
         const QByteArray bytes = codec::encodeMessage(json(), bad);
         s.record(c, Direction::In, bad, bytes, codec::SerializerId::Json);
@@ -227,6 +232,150 @@ private slots:
         s.setCapacity(1); // reasons of dropped records go too
         QVERIFY(s.violationReason(1).isEmpty());
         QCOMPARE(s.violationReason(3), QStringLiteral("unknown type"));
+    }
+
+    void correlation_data()
+    {
+        QTest::addColumn<Scenario>("scenario");
+        QTest::addColumn<int>("connections");
+        // the old key kept 10 bits of the connection: connection 1024 collided with connection 0
+        QTest::newRow("1025 connections, same request IDs") << Scenario::ManyConnections << 1025;
+        QTest::newRow("1100 connections, same request IDs") << Scenario::ManyConnections << 1100;
+        QTest::newRow("progressive RESULT then final") << Scenario::ProgressiveThenFinal << 1;
+        QTest::newRow("evicted CALL") << Scenario::EvictedCall << 1;
+        QTest::newRow("INVOCATION with disclosed caller, ours") << Scenario::DisclosedCallerOurs << 3;
+        QTest::newRow("INVOCATION with disclosed caller, not ours") << Scenario::DisclosedCallerNotOurs << 2;
+        QTest::newRow("router perspective: CALL comes in") << Scenario::RouterPerspective << 1;
+    }
+
+    void correlation()
+    {
+        QFETCH(Scenario, scenario);
+        QFETCH(int, connections);
+        CaptureStore s;
+        const QString proc = QStringLiteral("com.example.add");
+        switch (scenario) {
+        case Scenario::ManyConnections: {
+            QList<quint64> calls;
+            for (int i = 0; i < connections; ++i) {
+                const auto c = s.addConnection(QStringLiteral("c%1").arg(i));
+                calls << rec(s, c, Direction::Out, Message::call(1, {}, proc, {i}));
+            }
+            // answers in reverse order: each RESULT finds the CALL of its own connection
+            for (int i = connections - 1; i >= 0; --i) {
+                const quint64 res = rec(s, capture::ConnectionId(i), Direction::In, Message::result(1, {}, {i}));
+                QCOMPARE(s.at(res).linkSeq, calls.at(i));
+                QCOMPARE(s.at(res).link, LinkKind::Exact);
+            }
+            break;
+        }
+        case Scenario::ProgressiveThenFinal: {
+            const auto c = s.addConnection(QStringLiteral("c"));
+            const quint64 call = rec(s, c, Direction::Out, Message::call(7, dict(QStringLiteral("receive_progress"), true), proc));
+            const quint64 p1 = rec(s, c, Direction::In, Message::result(7, dict(QStringLiteral("progress"), true), {1}));
+            const quint64 p2 = rec(s, c, Direction::In, Message::result(7, dict(QStringLiteral("progress"), true), {2}));
+            const quint64 fin = rec(s, c, Direction::In, Message::result(7, {}, {3}));
+            const quint64 late = rec(s, c, Direction::In, Message::result(7, {}, {4}));
+            for (quint64 r : {p1, p2, fin})
+                QCOMPARE(s.at(r).linkSeq, call);
+            QCOMPARE(s.at(late).linkSeq, quint64(0)); // the final RESULT closed the call
+            QCOMPARE(s.linkedMessages(call), (QList<quint64>{call, p1, p2, fin}));
+            break;
+        }
+        case Scenario::EvictedCall: {
+            s.setCapacity(3);
+            const auto c = s.addConnection(QStringLiteral("c"));
+            const quint64 call = rec(s, c, Direction::Out, Message::call(9, {}, proc));
+            for (int i = 0; i < 3; ++i)
+                rec(s, c, Direction::Out, Message::publish(100 + i, {}, QStringLiteral("t")));
+            QVERIFY(!s.contains(call));
+            const quint64 res = rec(s, c, Direction::In, Message::result(9, {}));
+            // the relation is still known exactly; the CALL itself is gone from the listing
+            QCOMPARE(s.at(res).linkSeq, call);
+            QCOMPARE(s.at(res).link, LinkKind::Exact);
+            QCOMPARE(s.linkedMessages(res), (QList<quint64>{res}));
+            // an INVOCATION cannot be matched to the evicted CALL
+            const auto callee = s.addConnection(QStringLiteral("callee"));
+            rec(s, callee, Direction::Out, Message::register_(1, {}, proc));
+            rec(s, callee, Direction::In, Message::registered(1, 55));
+            const quint64 inv = rec(s, callee, Direction::In, Message::invocation(3, 55, {}));
+            QCOMPARE(s.at(inv).linkSeq, quint64(0));
+            break;
+        }
+        case Scenario::DisclosedCallerOurs:
+        case Scenario::DisclosedCallerNotOurs: {
+            const auto a = s.addConnection(QStringLiteral("a"));
+            const auto b = s.addConnection(QStringLiteral("b"));
+            rec(s, a, Direction::In, Message::welcome(111, {}));
+            const quint64 callA = rec(s, a, Direction::Out, Message::call(1, {}, proc));
+            capture::ConnectionId callee = b;
+            quint64 callB = 0;
+            if (connections == 3) {
+                rec(s, b, Direction::In, Message::welcome(222, {}));
+                callB = rec(s, b, Direction::Out, Message::call(1, {}, proc));
+                callee = s.addConnection(QStringLiteral("callee"));
+            }
+            rec(s, callee, Direction::Out, Message::register_(5, {}, proc));
+            rec(s, callee, Direction::In, Message::registered(5, 77));
+            const quint64 disclosed = scenario == Scenario::DisclosedCallerOurs ? 222 : 999;
+            const quint64 inv = rec(s, callee, Direction::In, Message::invocation(40, 77, dict(QStringLiteral("caller"), disclosed)));
+            if (scenario == Scenario::DisclosedCallerOurs) {
+                // not the oldest open CALL (a's), the one of the disclosed caller (b)
+                QCOMPARE(s.at(inv).linkSeq, callB);
+                QCOMPARE(s.at(inv).link, LinkKind::CallerDisclosed);
+                const quint64 y = rec(s, callee, Direction::Out, Message::yield(40, {}));
+                QCOMPARE(s.at(y).linkSeq, callB);
+            } else {
+                QCOMPARE(s.at(inv).linkSeq, quint64(0)); // the caller is not one of ours: no guess
+                QCOMPARE(s.at(inv).link, LinkKind::None);
+                Q_UNUSED(callA)
+            }
+            break;
+        }
+        case Scenario::RouterPerspective: {
+            const auto c = s.addConnection(QStringLiteral("router side"), capture::Perspective::Router);
+            rec(s, c, Direction::Out, Message::welcome(5, {}));
+            QCOMPARE(s.at(s.nextSeq() - 1).sessionId, quint64(5));
+            const quint64 call = rec(s, c, Direction::In, Message::call(3, {}, proc));
+            const quint64 res = rec(s, c, Direction::Out, Message::result(3, {}));
+            QCOMPARE(s.at(call).linkSeq, call);
+            QCOMPARE(s.at(res).linkSeq, call);
+            break;
+        }
+        }
+    }
+
+    void sessionIdPerRecord()
+    {
+        CaptureStore s;
+        const auto c = s.addConnection(QStringLiteral("c"));
+        const quint64 hello = rec(s, c, Direction::Out, Message::hello(QStringLiteral("realm1"), {}));
+        const quint64 welcome = rec(s, c, Direction::In, Message::welcome(4242, {}));
+        const quint64 call = rec(s, c, Direction::Out, Message::call(1, {}, QStringLiteral("p")));
+        QCOMPARE(s.at(hello).sessionId, quint64(0));
+        QCOMPARE(s.at(welcome).sessionId, quint64(4242));
+        QCOMPARE(s.at(call).sessionId, quint64(4242));
+        s.resetConnection(c);
+        rec(s, c, Direction::Out, Message::hello(QStringLiteral("realm1"), {}));
+        const quint64 welcome2 = rec(s, c, Direction::In, Message::welcome(5151, {}));
+        QCOMPARE(s.at(welcome2).sessionId, quint64(5151));
+        QCOMPARE(s.at(call).sessionId, quint64(4242)); // older records keep theirs
+    }
+
+    void correlationMapsKeepNewest()
+    {
+        // Beyond the bound the OLDEST unanswered CALLs are forgotten, never an arbitrary one.
+        CaptureStore s;
+        const auto c = s.addConnection(QStringLiteral("c"));
+        constexpr int kCalls = 100'000 + 500;
+        for (int i = 1; i <= kCalls; ++i)
+            s.record(c, Direction::Out, Message::call(quint64(i), {}, QStringLiteral("p")), QByteArray("x"), codec::SerializerId::Json);
+        const quint64 newest = rec(s, c, Direction::In, Message::result(quint64(kCalls), {}));
+        QVERIFY(s.at(newest).linkSeq != 0);
+        const quint64 recent = rec(s, c, Direction::In, Message::result(quint64(kCalls - 99'000), {}));
+        QVERIFY(s.at(recent).linkSeq != 0);
+        const quint64 oldest = rec(s, c, Direction::In, Message::result(1, {}));
+        QCOMPARE(s.at(oldest).linkSeq, quint64(0));
     }
 
     void pretty()

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     log.show();
     log.setCapacity(cap);
     capture::CaptureStore *store = log.store();
-    const quint16 conn = store->addConnection(QStringLiteral("flood"));
+    const capture::ConnectionId conn = store->addConnection(QStringLiteral("flood"));
     const codec::Serializer &json = *codec::serializer(codec::SerializerId::Json);
     store->record(conn, capture::Direction::Out, wamp::Message::subscribe(1, {}, QStringLiteral("com.example.flood")),
                   QByteArray("x"), codec::SerializerId::Json);

@@ -98,6 +98,15 @@ QString TrafficModel::linkText(const CaptureRecord &r) const
 
 QString TrafficModel::idsText(quint64 seq, const CaptureRecord &r) const
 {
+    if (const QString *cached = m_idsCache.object(seq))
+        return *cached;
+    const QString text = buildIdsText(seq, r);
+    m_idsCache.insert(seq, new QString(text));
+    return text;
+}
+
+QString TrafficModel::buildIdsText(quint64 seq, const CaptureRecord &r) const
+{
     const auto t = MessageType(r.type);
     if (t == MessageType::Event || t == MessageType::Welcome || t == MessageType::Invocation
         || t == MessageType::Subscribed || t == MessageType::Registered || t == MessageType::Published) {
@@ -175,71 +184,6 @@ QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int 
     case Link: return tr("Linked / flagged");
     default: return {};
     }
-}
-
-// ---- filter ----
-
-TrafficFilterModel::TrafficFilterModel(TrafficModel *source, QObject *parent)
-    : QSortFilterProxyModel(parent), m_source(source)
-{
-    setSourceModel(source);
-}
-
-void TrafficFilterModel::setConnectionFilter(int connection)
-{
-    m_connection = connection;
-    invalidateFilter();
-}
-
-void TrafficFilterModel::setTypeFilter(int typeCode)
-{
-    m_type = typeCode;
-    invalidateFilter();
-}
-
-void TrafficFilterModel::setTextFilter(const QString &text)
-{
-    m_text = text.trimmed();
-    invalidateFilter();
-}
-
-void TrafficFilterModel::setFlaggedOnly(bool on)
-{
-    m_flaggedOnly = on;
-    invalidateFilter();
-}
-
-bool TrafficFilterModel::isFiltering() const
-{
-    return m_connection >= 0 || m_type != 0 || !m_text.isEmpty() || m_flaggedOnly;
-}
-
-bool TrafficFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) const
-{
-    if (!isFiltering())
-        return true;
-    const quint64 seq = m_source->seqAt(sourceRow);
-    const capture::CaptureStore *store = m_source->store();
-    if (!seq || !store->contains(seq))
-        return false;
-    const CaptureRecord &r = store->at(seq);
-    if (m_connection >= 0 && r.connection != m_connection)
-        return false;
-    if (m_type != 0 && r.type != m_type)
-        return false;
-    if (m_flaggedOnly && !r.violation)
-        return false;
-    if (m_text.isEmpty())
-        return true;
-    if (store->uri(r.uri).contains(m_text, Qt::CaseInsensitive))
-        return true;
-    if (r.requestId && QString::number(r.requestId) == m_text)
-        return true;
-    if (r.type && wamp::Message::typeName(qint64(r.type)).contains(m_text, Qt::CaseInsensitive))
-        return true;
-    if (r.violation && store->violationReason(seq).contains(m_text, Qt::CaseInsensitive))
-        return true;
-    return false;
 }
 
 } // namespace wb::ui

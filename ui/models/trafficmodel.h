@@ -7,7 +7,7 @@
 #include "capture/capturestore.h"
 
 #include <QAbstractTableModel>
-#include <QSortFilterProxyModel>
+#include <QCache>
 
 namespace wb::ui {
 
@@ -46,36 +46,15 @@ public:
 
 private:
     QString idsText(quint64 seq, const capture::CaptureRecord &r) const;
+    QString buildIdsText(quint64 seq, const capture::CaptureRecord &r) const;
 
     capture::CaptureStore *m_store;
+    /// IDs column strings of the rows painted lately (decoding EVENT/INVOCATION/... on every paint was the cost
+    /// of scrolling); seqs are never reused, so entries never go stale.
+    mutable QCache<quint64, QString> m_idsCache{20'000};
     quint64 m_first = 1; ///< seq of row 0
     int m_count = 0;
     bool m_paused = false;
-};
-
-/// Filters by connection, message type, text (URI, IDs, type name, violation reason) and "flagged only".
-class TrafficFilterModel : public QSortFilterProxyModel
-{
-    Q_OBJECT
-    Q_DISABLE_COPY_MOVE(TrafficFilterModel)
-public:
-    explicit TrafficFilterModel(TrafficModel *source, QObject *parent = nullptr);
-
-    void setConnectionFilter(int connection); ///< -1: all
-    void setTypeFilter(int typeCode);         ///< 0: all
-    void setTextFilter(const QString &text);
-    void setFlaggedOnly(bool on);
-    bool isFiltering() const;
-
-protected:
-    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
-
-private:
-    TrafficModel *m_source;
-    int m_connection = -1;
-    int m_type = 0;
-    QString m_text;
-    bool m_flaggedOnly = false;
 };
 
 } // namespace wb::ui

@@ -2,7 +2,7 @@
 #include "trafficlogpanel.h"
 
 #include "capture/prettyjson.h"
-#include "client/connection.h"
+#include "models/trafficfiltermodel.h"
 #include "models/trafficmodel.h"
 
 #include <QAction>
@@ -35,8 +35,13 @@ namespace {
 constexpr int kSyncIntervalMs = 100;
 }
 
-TrafficLogPanel::TrafficLogPanel(QWidget *parent)
-    : QWidget(parent), m_store(new capture::CaptureStore(this)), m_model(new TrafficModel(m_store, this)),
+TrafficLogPanel::TrafficLogPanel(QWidget *parent) : TrafficLogPanel(new capture::Recorder(nullptr), parent)
+{
+    m_recorder->setParent(this);
+}
+
+TrafficLogPanel::TrafficLogPanel(capture::Recorder *recorder, QWidget *parent)
+    : QWidget(parent), m_recorder(recorder), m_store(recorder->store()), m_model(new TrafficModel(m_store, this)),
       m_filter(new TrafficFilterModel(m_model, this)), m_syncTimer(new QTimer(this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -173,6 +178,10 @@ TrafficLogPanel::TrafficLogPanel(QWidget *parent)
     connect(m_linkedView, &QTreeWidget::itemActivated, this,
             [this](QTreeWidgetItem *item) { selectSeq(item->data(0, Qt::UserRole).toULongLong()); });
 
+    connect(m_recorder, &capture::Recorder::connectionChanged, this, &TrafficLogPanel::onConnectionChanged);
+    for (const capture::ConnectionInfo &info : m_recorder->connections())
+        onConnectionChanged(info);
+
     m_syncTimer->setInterval(kSyncIntervalMs);
     connect(m_syncTimer, &QTimer::timeout, this, &TrafficLogPanel::flush);
     m_syncTimer->start();
@@ -180,11 +189,7 @@ TrafficLogPanel::TrafficLogPanel(QWidget *parent)
     updateStatus();
 }
 
-TrafficLogPanel::~TrafficLogPanel()
-{
-    for (auto it = m_ids.cbegin(); it != m_ids.cend(); ++it)
-        it.key()->session()->disconnect(this);
-}
+TrafficLogPanel::~TrafficLogPanel() = default;
 
 void TrafficLogPanel::connectSelection()
 {
@@ -215,53 +220,35 @@ void TrafficLogPanel::updateViewModel()
     updateStatus();
 }
 
-void TrafficLogPanel::addConnection(client::Connection *c)
+void TrafficLogPanel::onConnectionChanged(const capture::ConnectionInfo &info)
 {
-    const quint16 id = m_store->addConnection(c->name());
-    m_ids.insert(c, id);
-    session::Session *s = c->session();
-    auto serializerOf = [c]() {
-        const session::Session *s = c->session();
-        if (s->transport() && s->transport()->serializerId() != codec::SerializerId::Invalid)
-            return s->transport()->serializerId();
-        return c->profile().connectOptions().serializer;
-    };
-    connect(s, &session::Session::messageSent, this, [this, id, serializerOf](const wamp::Message &m, const QByteArray &b) {
-        m_store->record(id, Direction::Out, m, b, serializerOf());
-    });
-    connect(s, &session::Session::messageReceived, this, [this, id, serializerOf](const wamp::Message &m, const QByteArray &b) {
-        m_store->record(id, Direction::In, m, b, serializerOf());
-    });
-    connect(s, &session::Session::protocolViolation, this, [this, id, serializerOf](const QString &reason, const QByteArray &b) {
-        m_store->recordViolation(id, reason, b, serializerOf());
-    });
-    connect(s, &session::Session::left, this, [this, id]() { m_store->resetConnection(id); });
-    connect(c, &client::Connection::profileChanged, this, [this, c, id]() {
-        m_store->setConnectionName(id, c->name());
-        rebuildConnectionFilter();
-    });
-    rebuildConnectionFilter();
-}
-
-void TrafficLogPanel::removeConnection(client::Connection *c)
-{
-    if (!m_ids.contains(c))
-        return;
-    c->session()->disconnect(this);
-    c->disconnect(this);
-    m_ids.remove(c);
+    // One filter entry per source: a workbench connection that reconnects keeps its entry.
+    auto it = m_sourceEntries.find(info.source);
+    if (it == m_sourceEntries.end()) {
+        m_sources << info.source;
+        m_sourceEntries.insert(info.source, {info.id, info.name});
+    } else if (it->first <= info.id) {
+        if (it->first == info.id && it->second == info.name)
+            return; // closed, nothing to show
+        *it = {info.id, info.name};
+    }
     rebuildConnectionFilter();
 }
 
 void TrafficLogPanel::rebuildConnectionFilter()
 {
     const QVariant current = m_connectionFilter->currentData();
+    const qint64 currentSource = current.isValid() ? qint64(m_store->connectionSource(current.toUInt())) : -1;
     QSignalBlocker block(m_connectionFilter);
     m_connectionFilter->clear();
     m_connectionFilter->addItem(tr("All connections"));
-    for (auto it = m_ids.cbegin(); it != m_ids.cend(); ++it)
-        m_connectionFilter->addItem(m_store->connectionName(it.value()), int(it.value()));
-    const int idx = current.isValid() ? m_connectionFilter->findData(current) : 0;
+    int idx = currentSource < 0 ? 0 : -1;
+    for (quint32 source : std::as_const(m_sources)) {
+        const auto &[id, name] = m_sourceEntries.value(source);
+        if (source == currentSource)
+            idx = m_connectionFilter->count();
+        m_connectionFilter->addItem(name, int(id));
+    }
     m_connectionFilter->setCurrentIndex(qMax(0, idx));
     if (idx < 0)
         m_filter->setConnectionFilter(-1);
@@ -283,6 +270,8 @@ void TrafficLogPanel::updateStatus()
     QString text = tr("%1 messages kept (%2 recorded in total), about %3, cap %4")
                        .arg(loc.toString(qlonglong(m_store->size())), loc.toString(qulonglong(m_store->totalRecorded())),
                             loc.formattedDataSize(m_store->approximateBytes()), loc.toString(qlonglong(m_store->capacity())));
+    if (const quint64 dropped = m_recorder->droppedCount())
+        text += QStringLiteral(" — ") + tr("%1 not recorded (the recorder could not keep up)").arg(loc.toString(qulonglong(dropped)));
     if (m_model->isPaused())
         text += QStringLiteral(" — ") + tr("PAUSED, %1 new not shown").arg(loc.toString(qulonglong(m_model->pendingCount())));
     if (m_filter->isFiltering() && m_filter->sourceModel())
@@ -417,7 +406,17 @@ void TrafficLogPanel::setTextFilter(const QString &text)
 
 void TrafficLogPanel::setConnectionFilter(int connection)
 {
-    m_connectionFilter->setCurrentIndex(connection < 0 ? 0 : qMax(0, m_connectionFilter->findData(connection)));
+    int idx = 0;
+    if (connection >= 0) {
+        const quint32 source = m_store->connectionSource(capture::ConnectionId(connection));
+        if (m_sourceEntries.contains(source))
+            idx = qMax(0, m_connectionFilter->findData(int(m_sourceEntries.value(source).first)));
+    }
+    m_connectionFilter->setCurrentIndex(idx);
+    // the entry's connection may be a later one of the same source: filter by the given one (same source)
+    if (connection >= 0)
+        m_filter->setConnectionFilter(connection);
+    updateViewModel();
 }
 
 void TrafficLogPanel::setFlaggedOnly(bool on)

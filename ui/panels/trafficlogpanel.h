@@ -3,12 +3,15 @@
 
 // The traffic log (dockable): every WAMP message of every connection, filters, and a detail pane with the
 // decoded message (pretty JSON), the raw bytes (hex), the protocol violation if any, and the messages linked
-// to the selected CALL with their round-trip times.
+// to the selected CALL with their round-trip times. A view over a capture::Recorder: it records nothing itself.
 
-#include "capture/capturestore.h"
+#include "capture/recorder.h"
+#include "models/trafficfiltermodel.h"
 
 #include <QHash>
 #include <QWidget>
+
+#include <utility>
 
 class QAction;
 class QCheckBox;
@@ -21,27 +24,23 @@ class QTimer;
 class QTableView;
 class QTreeWidget;
 
-namespace wb::client {
-class Connection;
-}
-
 namespace wb::ui {
 
 class TrafficModel;
-class TrafficFilterModel;
 
 class TrafficLogPanel : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TrafficLogPanel)
 public:
+    /// A view over \a recorder (not owned; it must outlive the panel's use of it). Sources register with the
+    /// recorder (e.g. client::Connection::setRecorder()), not with the panel.
+    explicit TrafficLogPanel(capture::Recorder *recorder, QWidget *parent = nullptr);
+    /// A standalone panel over a recorder of its own (tests, benchmarks).
     explicit TrafficLogPanel(QWidget *parent = nullptr);
     ~TrafficLogPanel() override;
 
-    /// Capture everything the connection's session sends and receives.
-    void addConnection(client::Connection *c);
-    void removeConnection(client::Connection *c);
-
+    capture::Recorder *recorder() const { return m_recorder; }
     capture::CaptureStore *store() const { return m_store; }
     TrafficModel *model() const { return m_model; }
     /// The filter proxy; the view uses it only while a filter is set (setFilter...() below switch it in).
@@ -76,12 +75,16 @@ private:
     void rebuildConnectionFilter();
     void connectSelection();
     void updateViewModel();
+    void onConnectionChanged(const capture::ConnectionInfo &info);
 
+    capture::Recorder *m_recorder;
     capture::CaptureStore *m_store;
     TrafficModel *m_model;
     TrafficFilterModel *m_filter;
     QTimer *m_syncTimer;
-    QHash<client::Connection *, quint16> m_ids;
+    /// Connection filter entries: source -> (latest connection of it, its name), in order of appearance.
+    QList<quint32> m_sources;
+    QHash<quint32, std::pair<capture::ConnectionId, QString>> m_sourceEntries;
 
     QComboBox *m_connectionFilter;
     QComboBox *m_typeFilter;

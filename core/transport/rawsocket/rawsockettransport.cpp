@@ -75,6 +75,7 @@ RawSocketTransport::RawSocketTransport(QTcpSocket *socket, qint64 maxIncoming, Q
     // TCP_NODELAY: a small reply must not wait for the ACK of the previous write (Nagle + delayed ACK = ~40 ms).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_peer = detail::formatPeer(socket->peerAddress(), socket->peerPort());
+    m_localAddress = detail::formatPeer(socket->localAddress(), socket->localPort());
     init();
     startServerHandshake();
 }
@@ -209,6 +210,7 @@ void RawSocketTransport::onConnected()
     if (m_tcp) {
         m_tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1); // TCP_NODELAY (see the server-side constructor)
         m_peer = detail::formatPeer(m_tcp->peerAddress(), m_tcp->peerPort());
+        m_localAddress = detail::formatPeer(m_tcp->localAddress(), m_tcp->localPort());
     }
     const int l = lengthExponentFor(maxIncomingMessageSize());
     writeBytes(encodeHandshake(int(m_wantedSerializer), l));
@@ -254,6 +256,7 @@ bool RawSocketTransport::send(const QByteArray &message)
 {
     if (!isOpen() || message.size() > maxOutgoingMessageSize() || message.size() > kMaxFrameLength)
         return false;
+    stampSent();
     writeBytes(encodeFrameHeader(FrameType::Message, message.size()));
     writeBytes(message);
     return true;
@@ -281,6 +284,7 @@ void RawSocketTransport::onReadyRead()
     QByteArray data = m_io->read(kMaxReadPerTurn);
     if (data.isEmpty())
         return;
+    stampReceived(Timestamp::now()); // every message completed by this read was read now
     if (m_io->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &RawSocketTransport::onReadyRead, Qt::QueuedConnection);
     if (!m_handshakeDone) {

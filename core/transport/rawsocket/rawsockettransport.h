@@ -53,6 +53,9 @@ public:
 
     QString peerAddress() const override;
     QString kind() const override;
+    QString localAddress() const override { return m_localAddress; }
+    /// Client: the URL connected to; server side: empty (the listener knows its URL).
+    QUrl url() const override { return m_url; }
     bool send(const QByteArray &message) override;
     void close(const QString &reason = QString()) override;
     void abort() override;
@@ -105,6 +108,7 @@ private:
     QUrl m_url;                     ///< client
     QString m_localPath;            ///< unix socket path
     QString m_peer;                 ///< cached, sockets forget their peer once closed
+    QString m_localAddress;         ///< our end (TCP), cached like m_peer
     codec::SerializerId m_wantedSerializer = codec::SerializerId::Invalid; ///< client
     int m_connectTimeoutMs = 10000;
     QByteArray m_handshakeBuffer;

@@ -4,6 +4,7 @@
 #include "transport/transportprivate.h"
 
 #include <QCoreApplication>
+#include <QNetworkRequest>
 #include <QSslCipher>
 #include <QSslConfiguration>
 #include <QTimer>
@@ -68,6 +69,7 @@ WebSocketTransport::WebSocketTransport(QWebSocket *socket, codec::SerializerId s
     setMaxIncomingMessageSize(maxIncoming);
     setSerializerId(serializer);
     m_peer = detail::formatPeer(socket->peerAddress(), socket->peerPort());
+    m_local = detail::formatPeer(socket->localAddress(), socket->localPort());
     m_secure = !socket->sslConfiguration().sessionCipher().isNull();
     init();
     applyLimits();
@@ -220,6 +222,7 @@ void WebSocketTransport::onConnected()
         }
     }
     m_peer = detail::formatPeer(m_socket->peerAddress(), m_socket->peerPort());
+    m_local = detail::formatPeer(m_socket->localAddress(), m_socket->localPort());
     const QString wanted = codec::serializer(m_wantedSerializer)->subprotocol();
     const QString agreed = m_socket->subprotocol();
     if (agreed != wanted) {
@@ -238,6 +241,7 @@ void WebSocketTransport::onConnected()
 
 void WebSocketTransport::onTextMessage(const QString &text)
 {
+    stampReceived(Timestamp::now()); // QWebSocket emits this from its socket read
     if (!isOpen())
         return;
     const codec::Serializer *ser = serializer();
@@ -252,6 +256,7 @@ void WebSocketTransport::onTextMessage(const QString &text)
 
 void WebSocketTransport::onBinaryMessage(const QByteArray &data)
 {
+    stampReceived(Timestamp::now());
     if (!isOpen())
         return;
     const codec::Serializer *ser = serializer();
@@ -281,6 +286,7 @@ bool WebSocketTransport::send(const QByteArray &message)
     if (!isOpen() || message.size() > maxOutgoingMessageSize())
         return false;
     const codec::Serializer *ser = serializer();
+    stampSent();
     if (ser && !ser->isBinary())
         m_socket->sendTextMessage(QString::fromUtf8(message));
     else
@@ -299,6 +305,20 @@ qint64 WebSocketTransport::bytesToWrite() const
 QString WebSocketTransport::peerAddress() const
 {
     return m_peer;
+}
+
+QUrl WebSocketTransport::url() const
+{
+    return m_serverSide ? m_socket->requestUrl() : m_url;
+}
+
+HeaderList WebSocketTransport::handshakeRequestHeaders() const
+{
+    HeaderList out;
+    const QNetworkRequest request = m_socket->request();
+    for (const QByteArray &name : request.rawHeaderList())
+        out.append({name, request.rawHeader(name)});
+    return out;
 }
 
 QString WebSocketTransport::kind() const

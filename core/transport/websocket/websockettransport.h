@@ -44,6 +44,15 @@ public:
 
     QString peerAddress() const override;
     QString kind() const override;
+    QString localAddress() const override { return m_local; }
+    QUrl url() const override;
+    /// Client: only the headers set on the QNetworkRequest (none of ours); Qt 6.4 generates Host, Upgrade,
+    /// Connection, Sec-WebSocket-Key/-Version/-Protocol internally and does not expose them. Server: the client's
+    /// upgrade request as QWebSocketServer parsed it (QWebSocket::request()).
+    HeaderList handshakeRequestHeaders() const override;
+    /// Always empty: Qt 6.4 exposes no 101 response headers, neither the ones it received (client) nor the ones
+    /// it wrote (server); only the negotiated subprotocol (serializer) and extensions are known.
+    HeaderList handshakeResponseHeaders() const override { return {}; }
     bool send(const QByteArray &message) override;
     void close(const QString &reason = QString()) override;
     void abort() override;
@@ -85,6 +94,7 @@ private:
     QString m_setupError;     ///< client TLS configuration could not be built
     QUrl m_url;
     QString m_peer;
+    QString m_local;
     codec::SerializerId m_wantedSerializer = codec::SerializerId::Invalid;
     int m_connectTimeoutMs = 10000;
     qint64 m_pendingBytes = 0;

@@ -69,6 +69,13 @@ public:
     /// Wait for the reply that echoes \a request (for types in \a types, or ERROR).
     std::optional<wamp::Message> waitReply(quint64 request, QList<wamp::MessageType> types, int timeoutMs = 5000);
 
+    /// Round-trip barrier for "nothing arrives" checks: CALL wamp.session.count and wait for its RESULT (or ERROR,
+    /// where the realm denies or lacks the meta API: still one round trip). The router is single-threaded and each
+    /// transport keeps order, so once the reply is here, everything the router sent this peer before handling the
+    /// CALL has arrived too. To cover another peer's action, let that action be acknowledged (or call that peer's
+    /// barrier()) first. The reply is consumed; other unread messages stay unread.
+    bool barrier(int timeoutMs = 5000);
+
     void goodbye(const QString &reason = QStringLiteral("wamp.close.close_realm"));
     void close();
     void abortTransport();

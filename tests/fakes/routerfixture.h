@@ -127,6 +127,34 @@ public:
         return call(s, QStringLiteral("wamp.session.count"), {}, {}, {}, timeoutMs).done;
     }
 
+    /// PUBLISH with acknowledge and wait (bounded) for PUBLISHED. False, with the reason as a warning and in
+    /// \a error, on an ERROR reply or a timeout. The state lives in a shared_ptr: the callbacks may fire after a
+    /// timeout returned.
+    [[nodiscard]] static bool publish(session::Session &s, const QString &topic, const wamp::List &args,
+                                      const wamp::Dict &options = {}, QString *error = nullptr)
+    {
+        struct State { bool done = false; bool ok = false; QString error; };
+        auto st = std::make_shared<State>();
+        wamp::Dict o = options;
+        o.insert(QStringLiteral("acknowledge"), true);
+        s.publish(
+            topic, args, {}, o,
+            [st](quint64) {
+                st->done = st->ok = true;
+            },
+            [st](const session::WampError &e) {
+                st->error = e.toString();
+                st->done = true;
+            });
+        if (!QTest::qWaitFor([&] { return st->done; }, 5000))
+            st->error = QStringLiteral("no PUBLISHED within 5 s");
+        if (!st->ok)
+            qWarning() << "RouterFixture::publish" << topic << "failed:" << st->error;
+        if (error)
+            *error = st->error;
+        return st->ok;
+    }
+
     /// Subscribes and waits for SUBSCRIBED; events accumulate in the returned log.
     static std::shared_ptr<EventLog> subscribe(session::Session &s, const QString &topic, const wamp::Dict &options = {})
     {

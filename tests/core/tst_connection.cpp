@@ -4,23 +4,23 @@
 // the router refuses the credentials; the profile's TLS trust settings against a wss/rss router with a
 // self-signed certificate (generated with the openssl CLI), and a rejected certificate shown in the state text.
 
+#include "fakes/testcert.h"
+#include "fakes/testutil.h"
+
 #include "auth/cryptosign.h"
 #include "client/connection.h"
 #include "router/router.h"
 
-#include <QCryptographicHash>
-#include <QFile>
-#include <QProcess>
 #include <QSignalSpy>
-#include <QSslCertificate>
 #include <QSslSocket>
-#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace wb;
 using client::Connection;
+using wb::testing::profileFor;
+using wb::testing::TestCertificate;
 
 namespace {
 
@@ -36,13 +36,34 @@ router::RouterConfig config(quint16 port = 0)
     return cfg;
 }
 
-settings::ConnectionProfile profileFor(const QUrl &url)
+/// A first backoff far below the default 1 s: the reconnect tests stay quick without tight margins.
+client::ReconnectPolicy quickPolicy(int initialDelayMs = 50)
 {
-    settings::ConnectionProfile p;
-    p.id = settings::ConnectionProfile::newId();
-    p.name = QStringLiteral("test");
-    p.url = url;
+    client::ReconnectPolicy p;
+    p.initialDelayMs = initialDelayMs;
     return p;
+}
+
+/// Clock for "no new attempt" checks: a Connection to the dead \a url with a 200 ms backoff, waited on until it
+/// has started its second attempt. Both connections' retry timers live on this thread and Qt fires due timers in
+/// deadline order, so any retry of a 50 ms backoff scheduled before the clock started would have run by then.
+bool clockPassed(const QUrl &url)
+{
+    Connection clock(profileFor(url));
+    clock.setReconnectPolicy(quickPolicy(200));
+    clock.open();
+    return QTest::qWaitFor([&] { return clock.reconnectAttempt() >= 2; }, 10000);
+}
+
+/// A URL where nothing listens (a port just freed).
+QUrl deadUrl()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return {};
+    const QUrl url(QStringLiteral("ws://127.0.0.1:%1/ws").arg(probe.serverPort()));
+    probe.close();
+    return url;
 }
 
 } // namespace
@@ -70,22 +91,13 @@ private slots:
         QFETCH(QString, scheme);
         QFETCH(QString, trust);
         QFETCH(bool, joins);
-        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty(),
-                 "the openssl command is needed to generate test certificates (bootstrap.sh installs it)");
         QVERIFY2(QSslSocket::supportsSsl(), "Qt has no TLS backend");
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString cert = dir.filePath(QStringLiteral("server.crt"));
-        const QString key = dir.filePath(QStringLiteral("server.key"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-keyout"), key,
-                       QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-nodes"),
-                       QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
-                       QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost")});
-        QVERIFY(openssl.waitForFinished(60000));
-        QVERIFY2(openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+        const TestCertificate tc = TestCertificate::generate(dir.path());
+        QVERIFY2(tc.ok(), qPrintable(tc.error));
+        const QString cert = tc.certificateFile;
+        const QString key = tc.keyFile;
 
         router::RouterConfig cfg = router::RouterConfig::defaults();
         router::ListenerConfig lc;
@@ -99,9 +111,7 @@ private slots:
         const QUrl url = r.listeningUrls().value(0);
 
         settings::ConnectionProfile p = profileFor(url);
-        QFile f(cert);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QByteArray sha = QSslCertificate::fromData(f.readAll()).value(0).digest(QCryptographicHash::Sha256);
+        const QByteArray sha = tc.sha256();
         QCOMPARE(sha.size(), 32);
         if (trust == u"ca")
             p.tlsCaFile = cert; // the self-signed certificate is its own CA
@@ -195,17 +205,18 @@ private slots:
 
     void cancelReconnect()
     {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        const QUrl url(QStringLiteral("ws://127.0.0.1:%1/ws").arg(probe.serverPort()));
-        probe.close(); // nothing listens there
+        const QUrl url = deadUrl(); // nothing listens there
+        QVERIFY(url.isValid());
         Connection c(profileFor(url));
+        c.setReconnectPolicy(quickPolicy());
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::WaitingToReconnect);
         QCOMPARE(c.reconnectAttempt(), 1);
         c.cancelReconnect();
         QCOMPARE(c.state(), Connection::State::Disconnected);
-        QTest::qWait(1500); // longer than the first backoff: no new attempt
+        QSignalSpy changes(&c, &Connection::stateChanged);
+        QVERIFY(clockPassed(url)); // well past the 50 ms backoff: no new attempt
+        QCOMPARE(changes.size(), 0);
         QCOMPARE(c.state(), Connection::State::Disconnected);
     }
 
@@ -231,11 +242,14 @@ private slots:
         p.authMethod = QStringLiteral("ticket");
         p.authid = QStringLiteral("alice");
         Connection c(p);
+        c.setReconnectPolicy(quickPolicy());
         c.setSecret(QStringLiteral("wrong"));
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::Failed);
         QVERIFY2(c.lastError().contains(QStringLiteral("wamp.error.")), qPrintable(c.lastError()));
-        QTest::qWait(1500);
+        QSignalSpy changes(&c, &Connection::stateChanged);
+        QVERIFY(clockPassed(deadUrl())); // well past a 50 ms backoff
+        QCOMPARE(changes.size(), 0);
         QCOMPARE(c.state(), Connection::State::Failed); // no retry loop against a refusing router
         c.setSecret(QStringLiteral("s3cret"));
         c.open();

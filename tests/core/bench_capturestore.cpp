@@ -3,25 +3,19 @@
 //   build/tests/core/bench_capturestore [messages=2000000] [cap=1000000]
 // Prints records/s, the store's own estimate per message, and the process RSS growth per kept message.
 
+#include "fakes/testutil.h"
+
 #include "capture/capturestore.h"
 #include "codec/messagecodec.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFile>
 
 #include <cstdio>
 
 using namespace wb;
 
-static qint64 rssBytes()
-{
-    QFile f(QStringLiteral("/proc/self/statm"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> parts = f.readAll().split(' ');
-    return parts.size() > 1 ? parts.at(1).toLongLong() * 4096 : -1;
-}
+using wb::testing::rssBytes;
 
 int main(int argc, char **argv)
 {

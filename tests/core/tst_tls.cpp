@@ -2,6 +2,7 @@
 // TLS: wss:// and rss:// transports (client and listener), certificate trust (CA file, pinning, explicit
 // "accept any"), clear errors for rejected certificates and unusable certificate/key files, and sessions through
 // the built-in router over TLS for every serializer. Certificates are generated at test time with the openssl CLI.
+#include "fakes/routerfixture.h"
 #include "fakes/testcert.h"
 #include "fakes/testutil.h"
 
@@ -26,6 +27,7 @@ using namespace wb;
 using namespace wb::transport;
 using namespace wb::wamp;
 
+using wb::testing::RouterFixture;
 using wb::testing::s;
 using wb::testing::TestCertificate;
 
@@ -384,41 +386,30 @@ private slots:
         lc.url = QUrl(scheme == u"wss" ? s("wss://127.0.0.1:0/ws") : s("rss://127.0.0.1:0"));
         lc.tls.certificateFile = m_cert;
         lc.tls.keyFile = m_key;
-        config.listeners.append(lc);
-        router::Router r(config);
+        RouterFixture f;
+        QVERIFY(f.start(config, {lc}));
         QList<router::SessionInfo> joined;
-        connect(&r, &router::Router::sessionJoined, this, [&](const router::SessionInfo &i) { joined.append(i); });
-        const Status st = r.start();
-        QVERIFY2(st.ok(), qPrintable(st.errorString()));
-        QCOMPARE(r.listeningUrls().size(), 1);
+        connect(f.router.get(), &router::Router::sessionJoined, this, [&](const router::SessionInfo &i) { joined.append(i); });
+        QCOMPARE(f.router->listeningUrls().size(), 1);
 
         transport::ConnectOptions c;
-        c.url = r.listeningUrls().first();
+        c.url = f.router->listeningUrls().first();
         c.serializer = codec::SerializerId(serializer);
         c.tls.caFile = m_cert;
         session::SessionOptions so;
         so.realm = s("realm1");
-        session::Session callee, caller;
-        QSignalSpy calleeJoined(&callee, &session::Session::joined), callerJoined(&caller, &session::Session::joined);
-        callee.open(c, so);
-        caller.open(c, so);
-        QTRY_COMPARE_WITH_TIMEOUT(calleeJoined.size(), 1, 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(callerJoined.size(), 1, 15000);
+        auto callee = RouterFixture::joinWith(c, so, 15000);
+        auto caller = RouterFixture::joinWith(c, so, 15000);
+        QVERIFY(callee && caller);
         QTRY_COMPARE(joined.size(), 2);
         QCOMPARE(joined.first().transport, scheme == u"wss" ? s("websocket-tls") : s("rawsocket-tls"));
 
-        bool registered = false;
-        callee.registerProcedure(
-            s("com.example.tls.echo"), {}, [&](const session::InvocationData &inv) { callee.yield(inv.requestId, inv.args, inv.kwargs); },
-            [&](quint64) { registered = true; }, [](const session::WampError &e) { qWarning() << e.toString(); });
-        QTRY_VERIFY(registered);
+        QVERIFY(RouterFixture::registerEcho(*callee, s("com.example.tls.echo")));
         const List args{s("h\u00e9llo"), 9007199254740992ll, Value::bytes(QByteArray("\x00\xff", 2))};
-        std::optional<session::CallResult> result;
-        caller.call(s("com.example.tls.echo"), args, Dict{{s("k"), 1}}, {}, [&](const session::CallResult &res) { result = res; },
-                    [](const session::WampError &e) { qWarning() << e.toString(); });
-        QTRY_VERIFY(result.has_value());
-        QCOMPARE(Value(result->args), Value(args));
-        QCOMPARE(Value(result->kwargs), Value(Dict{{s("k"), 1}}));
+        const auto result = RouterFixture::call(*caller, s("com.example.tls.echo"), args, Dict{{s("k"), 1}});
+        QVERIFY2(result.ok, qPrintable(result.error.toString()));
+        QCOMPARE(Value(result.result.args), Value(args));
+        QCOMPARE(Value(result.result.kwargs), Value(Dict{{s("k"), 1}}));
     }
 
     void routerBadCertificateFailsToStart_data()

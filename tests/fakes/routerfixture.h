@@ -71,14 +71,21 @@ public:
     static std::unique_ptr<session::Session> joinAt(const QUrl &url, codec::SerializerId serializer,
                                                     const session::SessionOptions &o = {})
     {
-        auto sess = std::make_unique<session::Session>();
-        QSignalSpy joined(sess.get(), &session::Session::joined);
-        QSignalSpy left(sess.get(), &session::Session::left);
         transport::ConnectOptions c;
         c.url = url;
         c.serializer = serializer;
+        return joinWith(c, o);
+    }
+
+    /// A session joined with transport options \a c (TLS trust, limits); waits up to \a timeoutMs.
+    static std::unique_ptr<session::Session> joinWith(const transport::ConnectOptions &c, const session::SessionOptions &o = {},
+                                                      int timeoutMs = 5000)
+    {
+        auto sess = std::make_unique<session::Session>();
+        QSignalSpy joined(sess.get(), &session::Session::joined);
+        QSignalSpy left(sess.get(), &session::Session::left);
         sess->open(c, o);
-        if (!QTest::qWaitFor([&] { return !joined.isEmpty() || !left.isEmpty(); }, 5000) || joined.isEmpty()) {
+        if (!QTest::qWaitFor([&] { return !joined.isEmpty() || !left.isEmpty(); }, timeoutMs) || joined.isEmpty()) {
             if (!left.isEmpty())
                 qWarning() << "left:" << left.first();
             return nullptr;

@@ -188,8 +188,14 @@ private slots:
         client->close();
         client->abort();
         server->abort();
-        QCoreApplication::processEvents();
-        QCoreApplication::processEvents();
+        // Event-loop barrier instead of a couple of processEvents(): a second pair through the same listener
+        // connects and carries one message, which takes several rounds of socket events; a late second closed()
+        // of the first pair would have been delivered by then.
+        auto [client2, server2] = connectPair(listener.get(), ser);
+        QVERIFY(client2 && server2);
+        Probe sp2(server2);
+        QVERIFY(client2->send("ping"));
+        QTRY_COMPARE_WITH_TIMEOUT(sp2.messages.size(), 1, kLongTimeoutMs);
         QCOMPARE(sp.closedCount, 1);
         QCOMPARE(cp.closedCount, 1);
     }

@@ -178,6 +178,7 @@ private slots:
         const auto event = sub->waitFor(MessageType::Event);
         QVERIFY(event);
         QCOMPARE(event->args(), List{s("allowed")}); // the denied one never arrived, and came first
+        QVERIFY(rita->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(rita->pending(MessageType::Error), 0); // silent for the publisher
         QVERIFY2(m_h.logContains(s("publication dropped")), qPrintable(m_h.log().join(u'\n')));
         QVERIFY(m_h.logContains(s("com.allowed.admin.t")));
@@ -335,6 +336,7 @@ private slots:
         const auto sync = a1->waitFor(MessageType::Event);
         QVERIFY(sync);
         QCOMPARE(sync->args(), List{s("sync")});
+        QVERIFY(b1->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(b1->pending(MessageType::Event), 0);
 
         // Calls in B reach B's callee only; A's callee sees nothing.

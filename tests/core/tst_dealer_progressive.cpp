@@ -77,6 +77,7 @@ private slots:
         const auto fin = caller->waitReply(req, {MessageType::Result});
         QCOMPARE(dictAt(*fin, 2), Dict());
         QCOMPARE(fin->args(), (List{s("stored")}));
+        QVERIFY(c0->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(c0->pending(MessageType::Invocation), 0);
         checkAlive(caller);
         QCOMPARE(m_h.router()->stats().protocolViolations, quint64(0));
@@ -98,6 +99,7 @@ private slots:
         caller->send(Message::call(req, {{s("progress"), true}}, s("com.upload"), {1}));
         caller->send(Message::call(req, {}, s("com.upload"), {2}));
         checkAlive(caller);
+        QVERIFY(callee->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(callee->pending(MessageType::Invocation), 0);
         QCOMPARE(caller->pending(MessageType::Error), 0);
         QVERIFY(!caller->isClosed());
@@ -110,6 +112,7 @@ private slots:
         QCOMPARE(callee->waitFor(MessageType::Interrupt)->requestId(), inv2->requestId());
         caller->send(Message::call(req2, {}, s("com.upload"), {1}));
         checkAlive(caller);
+        QVERIFY(callee->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(callee->pending(MessageType::Invocation), 0);
         QCOMPARE(m_h.router()->stats().protocolViolations, quint64(0));
     }
@@ -154,6 +157,7 @@ private slots:
         QCOMPARE(caller->waitReply(req, {MessageType::Result})->uri(), uris::featureNotSupported);
         caller->send(Message::call(req, {}, s("com.plain"), {1}));
         checkAlive(caller);
+        QVERIFY(callee->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(callee->pending(MessageType::Invocation), 0);
         QCOMPARE(caller->pending(MessageType::Error), 0);
 
@@ -192,6 +196,7 @@ private slots:
         caller->send(Message::cancel(req, {{s("mode"), s("killnowait")}}));
         QCOMPARE(caller->waitReply(req, {MessageType::Result})->uri(), uris::canceled);
         checkAlive(caller);
+        QVERIFY(callee->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(callee->pending(MessageType::Interrupt), 0);
     }
 

@@ -193,6 +193,7 @@ private slots:
         const auto err = caller->waitReply(req, {MessageType::Result});
         QCOMPARE(err->uri(), uris::invalidArgument);
         QVERIFY(err->args().value(0).toString().contains(s("timeout")));
+        QVERIFY(callee->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(callee->pending(MessageType::Invocation), 0);
         checkAlive(caller);
     }

@@ -66,6 +66,7 @@ private slots:
         if (expected != u"disclosed" && expected != u"hidden") {
             const auto err = caller->waitReply(req, {MessageType::Result});
             QCOMPARE(err->uri(), expected);
+            QVERIFY(callee->barrier()); // its own round trip: anything routed to it before is here
             QCOMPARE(callee->pending(MessageType::Invocation), 0);
             return;
         }

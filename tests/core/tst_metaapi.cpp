@@ -339,6 +339,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(unsubscribed->events.size(), 1, 5000);
         QCOMPARE(unsubscribed->events.first().args, (List{a->sessionId(), sid}));
+        QVERIFY(RouterFixture::barrier(*observer)); // an on_delete sent with the on_unsubscribe would be here
         QVERIFY(deleted->events.isEmpty());
         const quint64 bid = b->sessionId();
         QVERIFY(f.leave(b));

@@ -99,6 +99,7 @@ private slots:
         QVERIFY(b->waitFor(MessageType::Event));
         QCOMPARE(a->waitFor(MessageType::Event)->at(2), published->at(2));
         QCOMPARE(a->waitFor(MessageType::Event)->at(2), published->at(2));
+        QVERIFY(p->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(p->pending(MessageType::Published), 0); // nothing else was acknowledged
 
         // eligible / exclude (session IDs), eligible_authid / exclude_authrole.
@@ -164,6 +165,7 @@ private slots:
         QCOMPARE(b->waitFor(MessageType::Event)->args().value(0), Value(s("after")));
         const auto viaPrefix = a->waitFor(MessageType::Event);
         QCOMPARE(viaPrefix->at(1).toUInt64().value_or(0), prefixId);
+        QVERIFY(a->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(a->pending(MessageType::Event), 0);
         QCOMPARE(a->undecodable() + b->undecodable() + p->undecodable(), 0);
     }
@@ -198,6 +200,7 @@ private slots:
         const auto e = sub->waitFor(MessageType::Event);
         QCOMPARE(e->at(1).toUInt64().value_or(0), prefix);
         checkStillServing(pub);
+        QVERIFY(sub->barrier()); // its own round trip: anything routed to it before is here
         QCOMPARE(sub->pending(MessageType::Event), 0);
     }
 

@@ -79,6 +79,10 @@ public:
 
 class TransportTestBase : public QObject
 {
+public:
+    TransportTestBase() = default;
+    Q_DISABLE_COPY_MOVE(TransportTestBase)
+
 protected:
     QTemporaryDir m_dir;
     wb::testing::ListenerWatch m_watch; ///< what the listeners under test accepted and rejected

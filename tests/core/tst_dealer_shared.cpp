@@ -35,8 +35,8 @@ private slots:
 
     void welcomeAnnouncesFeatures()
     {
-        auto p = std::make_unique<FakePeer>();
-        QVERIFY(p->connectTo(m_h.urlFor(s("rs")), SerializerId::MsgPack));
+        FakePeer *p = m_h.peer(s("rs"), SerializerId::MsgPack);
+        QVERIFY2(p, qPrintable(m_h.error()));
         const auto w = p->hello(kRealm);
         QVERIFY(w && w->type() == MessageType::Welcome);
         const Dict dealer = Value(dictAt(*w, 2))[s("roles")][s("dealer")][s("features")].toDict();

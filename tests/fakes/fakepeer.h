@@ -21,6 +21,7 @@ namespace wb::testing {
 class FakePeer : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FakePeer)
 public:
     explicit FakePeer(QObject *parent = nullptr);
     ~FakePeer() override;

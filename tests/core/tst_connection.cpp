@@ -4,6 +4,7 @@
 // the router refuses the credentials; the profile's TLS trust settings against a wss/rss router with a
 // self-signed certificate (generated with the openssl CLI), and a rejected certificate shown in the state text.
 
+#include "fakes/routerfixture.h"
 #include "fakes/testcert.h"
 #include "fakes/testutil.h"
 
@@ -20,6 +21,7 @@
 using namespace wb;
 using client::Connection;
 using wb::testing::profileFor;
+using wb::testing::RouterFixture;
 using wb::testing::TestCertificate;
 
 namespace {
@@ -104,11 +106,9 @@ private slots:
         lc.url = QUrl(scheme == u"wss" ? QStringLiteral("wss://127.0.0.1:0/ws") : QStringLiteral("rss://127.0.0.1:0"));
         lc.tls.certificateFile = cert;
         lc.tls.keyFile = key;
-        cfg.listeners = {lc};
-        router::Router r(cfg);
-        const Status st = r.start();
-        QVERIFY2(st.ok(), qPrintable(st.errorString()));
-        const QUrl url = r.listeningUrls().value(0);
+        RouterFixture f;
+        QVERIFY(f.start(cfg, {lc}));
+        const QUrl url = f.router->listeningUrls().value(0);
 
         settings::ConnectionProfile p = profileFor(url);
         const QByteArray sha = tc.sha256();
@@ -129,7 +129,7 @@ private slots:
                                  10000);
         if (joins) {
             QVERIFY2(c.state() == Connection::State::Connected, qPrintable(c.stateText()));
-            QTRY_COMPARE(r.sessionCount(), 1);
+            QTRY_COMPARE(f.router->sessionCount(), 1);
             c.close();
             return;
         }
@@ -145,14 +145,14 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("localhost")), qPrintable(text));              // the certificate's subject
         QVERIFY2(text.contains(QString::fromLatin1(sha.toHex(':')), Qt::CaseInsensitive), qPrintable(text)); // and fingerprint
         QCOMPARE(c.reconnectAttempt(), 0);
-        QCOMPARE(r.sessionCount(), 0);
+        QCOMPARE(f.router->sessionCount(), 0);
     }
 
     void connectProbeAndClose()
     {
-        router::Router r(config());
-        QVERIFY(r.start().ok());
-        Connection c(profileFor(r.listeningUrls().first()));
+        RouterFixture f;
+        QVERIFY(f.start(config()));
+        Connection c(profileFor(f.ws));
         session::Session *s = c.session();
         c.setRttProbeInterval(200);
         QSignalSpy rtt(&c, &Connection::rttMeasured);
@@ -164,7 +164,7 @@ private slots:
         QVERIFY(c.lastRttUs() < 5'000'000);
         c.close();
         QCOMPARE(c.state(), Connection::State::Disconnected);
-        QTRY_COMPARE(r.sessionCount(), 0);
+        QTRY_COMPARE(f.router->sessionCount(), 0);
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::Connected);
         QCOMPARE(c.session(), s); // the same Session object across reconnects
@@ -177,9 +177,9 @@ private slots:
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
         const quint16 port = probe.serverPort();
         probe.close();
-        auto r = std::make_unique<router::Router>(config(port));
-        QVERIFY(r->start().ok());
-        Connection c(profileFor(r->listeningUrls().first()));
+        auto r = std::make_unique<RouterFixture>();
+        QVERIFY(r->start(config(port), config(port).listeners));
+        Connection c(profileFor(r->ws));
         client::ReconnectPolicy policy;
         policy.initialDelayMs = 100;
         policy.maxDelayMs = 400;
@@ -196,11 +196,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(c.reconnectAttempt() >= 3, 5000);
         QVERIFY(c.reconnectRemainingMs() <= 400);
 
-        r = std::make_unique<router::Router>(config(port));
-        QVERIFY(r->start().ok());
+        r = std::make_unique<RouterFixture>();
+        QVERIFY(r->start(config(port), config(port).listeners));
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), Connection::State::Connected, 5000);
         QCOMPARE(c.reconnectAttempt(), 0);
-        QTRY_COMPARE(r->sessionCount(), 1);
+        QTRY_COMPARE(r->router->sessionCount(), 1);
     }
 
     void cancelReconnect()
@@ -222,23 +222,23 @@ private slots:
 
     void noAutoReconnect()
     {
-        router::Router r(config());
-        QVERIFY(r.start().ok());
-        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        RouterFixture f;
+        QVERIFY(f.start(config()));
+        settings::ConnectionProfile p = profileFor(f.ws);
         p.autoReconnect = false;
         Connection c(p);
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::Connected);
-        r.stop();
+        f.router->stop();
         QTRY_COMPARE(c.state(), Connection::State::Disconnected);
         QVERIFY(!c.lastError().isEmpty());
     }
 
     void authFailureIsFinal()
     {
-        router::Router r(config());
-        QVERIFY(r.start().ok());
-        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        RouterFixture f;
+        QVERIFY(f.start(config()));
+        settings::ConnectionProfile p = profileFor(f.ws);
         p.authMethod = QStringLiteral("ticket");
         p.authid = QStringLiteral("alice");
         Connection c(p);
@@ -266,9 +266,9 @@ private slots:
         bob.authmethod = QStringLiteral("cryptosign");
         bob.authorizedKeys = {QString::fromLatin1(key.publicKey.toHex())};
         cfg.users << bob;
-        router::Router r(cfg);
-        QVERIFY(r.start().ok());
-        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        RouterFixture f;
+        QVERIFY(f.start(cfg));
+        settings::ConnectionProfile p = profileFor(f.ws);
         p.authMethod = QStringLiteral("cryptosign");
         p.authid = QStringLiteral("bob");
         QVERIFY(p.validate().isEmpty());

@@ -5,27 +5,21 @@
 // same EVENTs handed to a capture::Recorder from a second thread in batches of 256 (a router tap's path), not
 // decoded by the producer, until the store holds them all.
 
+#include "fakes/testutil.h"
+
 #include "capture/capturestore.h"
 #include "capture/recorder.h"
 #include "codec/messagecodec.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFile>
 
 #include <cstdio>
 #include <thread>
 
 using namespace wb;
 
-static qint64 rssBytes()
-{
-    QFile f(QStringLiteral("/proc/self/statm"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> parts = f.readAll().split(' ');
-    return parts.size() > 1 ? parts.at(1).toLongLong() * 4096 : -1;
-}
+using wb::testing::rssBytes;
 
 int main(int argc, char **argv)
 {

@@ -4,23 +4,25 @@
 // the router refuses the credentials; the profile's TLS trust settings against a wss/rss router with a
 // self-signed certificate (generated with the openssl CLI), and a rejected certificate shown in the state text.
 
+#include "fakes/routerfixture.h"
+#include "fakes/testcert.h"
+#include "fakes/testutil.h"
+
 #include "auth/cryptosign.h"
 #include "client/connection.h"
 #include "router/router.h"
 
-#include <QCryptographicHash>
-#include <QFile>
-#include <QProcess>
 #include <QSignalSpy>
-#include <QSslCertificate>
 #include <QSslSocket>
-#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace wb;
 using client::Connection;
+using wb::testing::profileFor;
+using wb::testing::RouterFixture;
+using wb::testing::TestCertificate;
 
 namespace {
 
@@ -36,13 +38,34 @@ router::RouterConfig config(quint16 port = 0)
     return cfg;
 }
 
-settings::ConnectionProfile profileFor(const QUrl &url)
+/// A first backoff far below the default 1 s: the reconnect tests stay quick without tight margins.
+client::ReconnectPolicy quickPolicy(int initialDelayMs = 50)
 {
-    settings::ConnectionProfile p;
-    p.id = settings::ConnectionProfile::newId();
-    p.name = QStringLiteral("test");
-    p.url = url;
+    client::ReconnectPolicy p;
+    p.initialDelayMs = initialDelayMs;
     return p;
+}
+
+/// Clock for "no new attempt" checks: a Connection to the dead \a url with a 200 ms backoff, waited on until it
+/// has started its second attempt. Both connections' retry timers live on this thread and Qt fires due timers in
+/// deadline order, so any retry of a 50 ms backoff scheduled before the clock started would have run by then.
+bool clockPassed(const QUrl &url)
+{
+    Connection clock(profileFor(url));
+    clock.setReconnectPolicy(quickPolicy(200));
+    clock.open();
+    return QTest::qWaitFor([&] { return clock.reconnectAttempt() >= 2; }, 10000);
+}
+
+/// A URL where nothing listens (a port just freed).
+QUrl deadUrl()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return {};
+    const QUrl url(QStringLiteral("ws://127.0.0.1:%1/ws").arg(probe.serverPort()));
+    probe.close();
+    return url;
 }
 
 } // namespace
@@ -70,38 +93,25 @@ private slots:
         QFETCH(QString, scheme);
         QFETCH(QString, trust);
         QFETCH(bool, joins);
-        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty(),
-                 "the openssl command is needed to generate test certificates (bootstrap.sh installs it)");
         QVERIFY2(QSslSocket::supportsSsl(), "Qt has no TLS backend");
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString cert = dir.filePath(QStringLiteral("server.crt"));
-        const QString key = dir.filePath(QStringLiteral("server.key"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-keyout"), key,
-                       QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-nodes"),
-                       QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
-                       QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost")});
-        QVERIFY(openssl.waitForFinished(60000));
-        QVERIFY2(openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+        const TestCertificate tc = TestCertificate::generate(dir.path());
+        QVERIFY2(tc.ok(), qPrintable(tc.error));
+        const QString cert = tc.certificateFile;
+        const QString key = tc.keyFile;
 
         router::RouterConfig cfg = router::RouterConfig::defaults();
         router::ListenerConfig lc;
         lc.url = QUrl(scheme == u"wss" ? QStringLiteral("wss://127.0.0.1:0/ws") : QStringLiteral("rss://127.0.0.1:0"));
         lc.tls.certificateFile = cert;
         lc.tls.keyFile = key;
-        cfg.listeners = {lc};
-        router::Router r(cfg);
-        const Status st = r.start();
-        QVERIFY2(st.ok(), qPrintable(st.errorString()));
-        const QUrl url = r.listeningUrls().value(0);
+        RouterFixture f;
+        QVERIFY(f.start(cfg, {lc}));
+        const QUrl url = f.router->listeningUrls().value(0);
 
         settings::ConnectionProfile p = profileFor(url);
-        QFile f(cert);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QByteArray sha = QSslCertificate::fromData(f.readAll()).value(0).digest(QCryptographicHash::Sha256);
+        const QByteArray sha = tc.sha256();
         QCOMPARE(sha.size(), 32);
         if (trust == u"ca")
             p.tlsCaFile = cert; // the self-signed certificate is its own CA
@@ -119,7 +129,7 @@ private slots:
                                  10000);
         if (joins) {
             QVERIFY2(c.state() == Connection::State::Connected, qPrintable(c.stateText()));
-            QTRY_COMPARE(r.sessionCount(), 1);
+            QTRY_COMPARE(f.router->sessionCount(), 1);
             c.close();
             return;
         }
@@ -135,14 +145,14 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("localhost")), qPrintable(text));              // the certificate's subject
         QVERIFY2(text.contains(QString::fromLatin1(sha.toHex(':')), Qt::CaseInsensitive), qPrintable(text)); // and fingerprint
         QCOMPARE(c.reconnectAttempt(), 0);
-        QCOMPARE(r.sessionCount(), 0);
+        QCOMPARE(f.router->sessionCount(), 0);
     }
 
     void connectProbeAndClose()
     {
-        router::Router r(config());
-        QVERIFY(r.start().ok());
-        Connection c(profileFor(r.listeningUrls().first()));
+        RouterFixture f;
+        QVERIFY(f.start(config()));
+        Connection c(profileFor(f.ws));
         session::Session *s = c.session();
         c.setRttProbeInterval(200);
         QSignalSpy rtt(&c, &Connection::rttMeasured);
@@ -154,7 +164,7 @@ private slots:
         QVERIFY(c.lastRttUs() < 5'000'000);
         c.close();
         QCOMPARE(c.state(), Connection::State::Disconnected);
-        QTRY_COMPARE(r.sessionCount(), 0);
+        QTRY_COMPARE(f.router->sessionCount(), 0);
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::Connected);
         QCOMPARE(c.session(), s); // the same Session object across reconnects
@@ -167,9 +177,9 @@ private slots:
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
         const quint16 port = probe.serverPort();
         probe.close();
-        auto r = std::make_unique<router::Router>(config(port));
-        QVERIFY(r->start().ok());
-        Connection c(profileFor(r->listeningUrls().first()));
+        auto r = std::make_unique<RouterFixture>();
+        QVERIFY(r->start(config(port), config(port).listeners));
+        Connection c(profileFor(r->ws));
         client::ReconnectPolicy policy;
         policy.initialDelayMs = 100;
         policy.maxDelayMs = 400;
@@ -186,56 +196,60 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(c.reconnectAttempt() >= 3, 5000);
         QVERIFY(c.reconnectRemainingMs() <= 400);
 
-        r = std::make_unique<router::Router>(config(port));
-        QVERIFY(r->start().ok());
+        r = std::make_unique<RouterFixture>();
+        QVERIFY(r->start(config(port), config(port).listeners));
         QTRY_COMPARE_WITH_TIMEOUT(c.state(), Connection::State::Connected, 5000);
         QCOMPARE(c.reconnectAttempt(), 0);
-        QTRY_COMPARE(r->sessionCount(), 1);
+        QTRY_COMPARE(r->router->sessionCount(), 1);
     }
 
     void cancelReconnect()
     {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        const QUrl url(QStringLiteral("ws://127.0.0.1:%1/ws").arg(probe.serverPort()));
-        probe.close(); // nothing listens there
+        const QUrl url = deadUrl(); // nothing listens there
+        QVERIFY(url.isValid());
         Connection c(profileFor(url));
+        c.setReconnectPolicy(quickPolicy());
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::WaitingToReconnect);
         QCOMPARE(c.reconnectAttempt(), 1);
         c.cancelReconnect();
         QCOMPARE(c.state(), Connection::State::Disconnected);
-        QTest::qWait(1500); // longer than the first backoff: no new attempt
+        QSignalSpy changes(&c, &Connection::stateChanged);
+        QVERIFY(clockPassed(url)); // well past the 50 ms backoff: no new attempt
+        QCOMPARE(changes.size(), 0);
         QCOMPARE(c.state(), Connection::State::Disconnected);
     }
 
     void noAutoReconnect()
     {
-        router::Router r(config());
-        QVERIFY(r.start().ok());
-        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        RouterFixture f;
+        QVERIFY(f.start(config()));
+        settings::ConnectionProfile p = profileFor(f.ws);
         p.autoReconnect = false;
         Connection c(p);
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::Connected);
-        r.stop();
+        f.router->stop();
         QTRY_COMPARE(c.state(), Connection::State::Disconnected);
         QVERIFY(!c.lastError().isEmpty());
     }
 
     void authFailureIsFinal()
     {
-        router::Router r(config());
-        QVERIFY(r.start().ok());
-        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        RouterFixture f;
+        QVERIFY(f.start(config()));
+        settings::ConnectionProfile p = profileFor(f.ws);
         p.authMethod = QStringLiteral("ticket");
         p.authid = QStringLiteral("alice");
         Connection c(p);
+        c.setReconnectPolicy(quickPolicy());
         c.setSecret(QStringLiteral("wrong"));
         c.open();
         QTRY_COMPARE(c.state(), Connection::State::Failed);
         QVERIFY2(c.lastError().contains(QStringLiteral("wamp.error.")), qPrintable(c.lastError()));
-        QTest::qWait(1500);
+        QSignalSpy changes(&c, &Connection::stateChanged);
+        QVERIFY(clockPassed(deadUrl())); // well past a 50 ms backoff
+        QCOMPARE(changes.size(), 0);
         QCOMPARE(c.state(), Connection::State::Failed); // no retry loop against a refusing router
         c.setSecret(QStringLiteral("s3cret"));
         c.open();
@@ -252,9 +266,9 @@ private slots:
         bob.authmethod = QStringLiteral("cryptosign");
         bob.authorizedKeys = {QString::fromLatin1(key.publicKey.toHex())};
         cfg.users << bob;
-        router::Router r(cfg);
-        QVERIFY(r.start().ok());
-        settings::ConnectionProfile p = profileFor(r.listeningUrls().first());
+        RouterFixture f;
+        QVERIFY(f.start(cfg));
+        settings::ConnectionProfile p = profileFor(f.ws);
         p.authMethod = QStringLiteral("cryptosign");
         p.authid = QStringLiteral("bob");
         QVERIFY(p.validate().isEmpty());

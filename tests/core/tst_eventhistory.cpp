@@ -3,6 +3,7 @@
 // (PUBLISH retain / SUBSCRIBE get_retained) of the built-in router (wamp-notes §12.7, §12.8); both bounded.
 
 #include "fakes/routerfixture.h"
+#include "fakes/testutil.h"
 
 #include "router/eventhistory.h"
 #include "router/routerconfig.h"
@@ -12,8 +13,9 @@ using namespace wb;
 using namespace wb::wamp;
 using wb::testing::RouterFixture;
 
+using wb::testing::s;
+
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
 const QString kHistoryUnavailable = QStringLiteral("wamp.error.history_unavailable");
 
 router::RouterConfig routerConfig()
@@ -26,18 +28,6 @@ router::RouterConfig routerConfig()
     plain.name = s("plain");
     c.realms.append(plain);
     return c;
-}
-
-void publish(session::Session &p, const QString &topic, const List &args, const Dict &options = {})
-{
-    bool done = false;
-    Dict o = options;
-    o.insert(s("acknowledge"), true);
-    p.publish(topic, args, {}, o, [&](quint64) { done = true; }, [&](const session::WampError &e) {
-        qWarning() << e.toString();
-        done = true;
-    });
-    (void)QTest::qWaitFor([&] { return done; }, 5000);
 }
 
 List argsOf(const Value &events)
@@ -153,8 +143,8 @@ private slots:
         const quint64 hid = r.value().toUInt64().value_or(0);
         QVERIFY(hid);
         for (int i = 1; i <= 5; ++i)
-            publish(*pub, s("com.hist.a"), {i});
-        publish(*pub, s("com.other"), {99});
+            QVERIFY(RouterFixture::publish(*pub, s("com.hist.a"), {i}));
+        QVERIFY(RouterFixture::publish(*pub, s("com.other"), {99}));
 
         r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid, 10});
         QVERIFY2(r.ok, qPrintable(r.error.toString()));
@@ -179,24 +169,24 @@ private slots:
         auto meta = RouterFixture::subscribe(*watcher, s("wamp.subscription."), {{s("match"), s("prefix")}});
         auto sub = RouterFixture::subscribe(*reader, s("com.hist."), {{s("match"), s("prefix")}});
         QCOMPARE(sub->subscription, hid);
-        publish(*pub, s("com.hist.b"), {6});
+        QVERIFY(RouterFixture::publish(*pub, s("com.hist.b"), {6}));
         QTRY_COMPARE_WITH_TIMEOUT(sub->events.size(), 1, 5000);
         QCOMPARE(sub->events.first().topic, s("com.hist.b"));
-        f.leave(reader);
+        QVERIFY(f.leave(reader));
         QTRY_COMPARE_WITH_TIMEOUT(meta->events.size(), 2, 5000);
         QCOMPARE(meta->events.at(0).topic, s("wamp.subscription.on_subscribe"));
         QCOMPARE(meta->events.at(1).topic, s("wamp.subscription.on_unsubscribe"));
-        QTest::qWait(50);
+        QVERIFY(RouterFixture::barrier(*watcher));
         QCOMPARE(meta->events.size(), 2);
-        f.leave(watcher);
+        QVERIFY(f.leave(watcher));
         reader = f.join();
         QVERIFY(reader);
         r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid});
         QCOMPARE(argsOf(r.value()), (List{6, 5, 4}));
         r = RouterFixture::call(*reader, s("wamp.subscription.count_subscribers"), {hid});
         QCOMPARE(r.value().toInt64(), 0);
-        f.leave(pub);
-        f.leave(reader);
+        QVERIFY(f.leave(pub));
+        QVERIFY(f.leave(reader));
     }
 
     void historyRules()
@@ -207,9 +197,9 @@ private slots:
         auto r = RouterFixture::call(*reader, s("wamp.subscription.lookup"), {s("com.exact")});
         const quint64 hid = r.value().toUInt64().value_or(0);
         QVERIFY(hid);
-        publish(*pub, s("com.exact"), {1}, {{s("disclose_me"), true}});
-        publish(*pub, s("com.exact"), {2}, {{s("exclude"), List{reader->sessionId()}}}); // session lists: not stored
-        publish(*pub, s("com.exact"), {3}, {{s("eligible_authrole"), List{s("anonymous")}}});
+        QVERIFY(RouterFixture::publish(*pub, s("com.exact"), {1}, {{s("disclose_me"), true}}));
+        QVERIFY(RouterFixture::publish(*pub, s("com.exact"), {2}, {{s("exclude"), List{reader->sessionId()}}})); // session lists: not stored
+        QVERIFY(RouterFixture::publish(*pub, s("com.exact"), {3}, {{s("eligible_authrole"), List{s("anonymous")}}}));
         r = RouterFixture::call(*reader, s("wamp.subscription.get_events"), {hid});
         QCOMPARE(argsOf(r.value()), (List{3, 1}));
         const Dict disclosed = r.value().toList().at(1).toDict();
@@ -231,9 +221,9 @@ private slots:
         QCOMPARE(r.error.uri, kHistoryUnavailable);
         r = RouterFixture::call(*other, s("wamp.subscription.lookup"), {s("com.exact")});
         QVERIFY(r.ok && r.value().isNull()); // realms are isolated
-        f.leave(other);
-        f.leave(pub);
-        f.leave(reader);
+        QVERIFY(f.leave(other));
+        QVERIFY(f.leave(pub));
+        QVERIFY(f.leave(reader));
     }
 
     void retained()
@@ -241,10 +231,10 @@ private slots:
         auto pub = f.join();
         auto sub = f.join();
         QVERIFY(pub && sub);
-        publish(*pub, s("com.ret.a"), {1}, {{s("retain"), true}});
-        publish(*pub, s("com.ret.a"), {2}, {{s("retain"), true}, {s("disclose_me"), true}});
-        publish(*pub, s("com.ret.a"), {3}); // not retained: the retained one stays {2}
-        publish(*pub, s("com.ret.b"), {10}, {{s("retain"), true}});
+        QVERIFY(RouterFixture::publish(*pub, s("com.ret.a"), {1}, {{s("retain"), true}}));
+        QVERIFY(RouterFixture::publish(*pub, s("com.ret.a"), {2}, {{s("retain"), true}, {s("disclose_me"), true}}));
+        QVERIFY(RouterFixture::publish(*pub, s("com.ret.a"), {3})); // not retained: the retained one stays {2}
+        QVERIFY(RouterFixture::publish(*pub, s("com.ret.b"), {10}, {{s("retain"), true}}));
 
         auto without = RouterFixture::subscribe(*sub, s("com.ret.a"));
         auto with = RouterFixture::subscribe(*sub, s("com.ret.b"), {{s("get_retained"), true}});
@@ -263,17 +253,18 @@ private slots:
         QStringList topics{prefix->events.at(0).topic, prefix->events.at(1).topic};
         topics.sort();
         QCOMPARE(topics, (QStringList{s("com.ret.a"), s("com.ret.b")}));
-        QTest::qWait(50);
+        QVERIFY(RouterFixture::barrier(*sub));
         QVERIFY(without->events.isEmpty()); // only asked-for retained events are sent
-        f.leave(sub2);
+        QVERIFY(f.leave(sub2));
 
         // Black/white lists of the retained publication are re-checked for each new subscriber.
-        publish(*pub, s("com.ret.secret"), {7}, {{s("retain"), true}, {s("eligible_authid"), List{s("nobody")}}});
+        QVERIFY(RouterFixture::publish(*pub, s("com.ret.secret"), {7}, {{s("retain"), true}, {s("eligible_authid"), List{s("nobody")}}}));
         auto denied = RouterFixture::subscribe(*sub, s("com.ret.secret"), {{s("get_retained"), true}});
-        QTest::qWait(100);
+        QVERIFY(denied->acknowledged && denied->error.isEmpty());
+        QVERIFY(RouterFixture::barrier(*sub));
         QVERIFY(denied->events.isEmpty());
-        f.leave(pub);
-        f.leave(sub);
+        QVERIFY(f.leave(pub));
+        QVERIFY(f.leave(sub));
     }
 
     void retainedIsBounded()
@@ -283,17 +274,17 @@ private slots:
         QVERIFY(pub && sub);
         // max_retained is 3 in this realm: the oldest retained topics are dropped.
         for (int i = 0; i < 10; ++i)
-            publish(*pub, s("com.bounded.t%1").arg(i), {i}, {{s("retain"), true}});
+            QVERIFY(RouterFixture::publish(*pub, s("com.bounded.t%1").arg(i), {i}, {{s("retain"), true}}));
         auto all = RouterFixture::subscribe(*sub, s("com.bounded."), {{s("match"), s("prefix")}, {s("get_retained"), true}});
         QTRY_COMPARE_WITH_TIMEOUT(all->events.size(), 3, 5000);
         List args;
         for (const auto &e : all->events)
             args.append(e.args.value(0));
         QCOMPARE(args, (List{7, 8, 9}));
-        QTest::qWait(50);
+        QVERIFY(RouterFixture::barrier(*sub));
         QCOMPARE(all->events.size(), 3);
-        f.leave(pub);
-        f.leave(sub);
+        QVERIFY(f.leave(pub));
+        QVERIFY(f.leave(sub));
     }
 };
 

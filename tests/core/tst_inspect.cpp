@@ -2,6 +2,8 @@
 // core/inspect: JSON text errors with line/column, pretty printing, field paths, the capped event store
 // (cap, chunk release, topic statistics) and event filters.
 
+#include "fakes/testutil.h"
+
 #include "inspect/receivedevents.h"
 #include "inspect/fieldpath.h"
 #include "inspect/jsontext.h"
@@ -11,9 +13,7 @@
 using namespace wb;
 using wamp::Value;
 
-namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
-}
+using wb::testing::s;
 
 class TstInspect : public QObject
 {

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "fakes/testutil.h"
+
 #include "wamp/message.h"
 
 #include <QTest>
 
 using namespace wb::wamp;
 
+using wb::testing::s;
+
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
 Dict d() { return Dict(); }
 } // namespace
 

@@ -3,6 +3,7 @@
 // procedures and events, driven by real client Sessions in process; plus MetaClient, the typed client helper.
 
 #include "fakes/routerfixture.h"
+#include "fakes/testutil.h"
 
 #include "router/metaapi.h"
 #include "session/metaclient.h"
@@ -12,8 +13,9 @@ using namespace wb;
 using namespace wb::wamp;
 using wb::testing::RouterFixture;
 
+using wb::testing::s;
+
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
 
 router::RouterConfig config()
 {
@@ -70,7 +72,7 @@ private slots:
             QVERIFY2(a->routerHasFeature(s("broker"), s(feature)), feature);
         for (const char *feature : {"session_meta_api", "registration_meta_api", "testament_meta_api"})
             QVERIFY2(a->routerHasFeature(s("dealer"), s(feature)), feature);
-        f.leave(a);
+        QVERIFY(f.leave(a));
     }
 
     void onJoinOnLeave_data()
@@ -106,13 +108,13 @@ private slots:
         QCOMPARE(d.value(s("transport")).value(s("channel_framing")).toString(), s("websocket"));
         QCOMPARE(d.value(s("transport")).value(s("channel_serializer")).toString(), s("json"));
 
-        f.leave(a);
+        QVERIFY(f.leave(a));
         QTRY_COMPARE_WITH_TIMEOUT(leaves->events.size(), 1, 5000);
         // Crossbar's shape: [session] only.
         QCOMPARE(leaves->events.first().args, (List{aid}));
         if (match == u"prefix") // the prefix subscription sees on_leave too
             QTRY_COMPARE_WITH_TIMEOUT(joins->events.size(), 2, 5000);
-        f.leave(observer);
+        QVERIFY(f.leave(observer));
     }
 
     void countListGet()
@@ -161,9 +163,9 @@ private slots:
         QString error;
         QCOMPARE(RouterFixture::registerEcho(*a, s("wamp.session.list"), {}, &error), quint64(0));
         QCOMPARE(error, uris::invalidUri);
-        f.leave(anon);
-        f.leave(a);
-        f.leave(b);
+        QVERIFY(f.leave(anon));
+        QVERIFY(f.leave(a));
+        QVERIFY(f.leave(b));
     }
 
     void kill_data()
@@ -199,7 +201,7 @@ private slots:
         r = RouterFixture::call(*killer, s("wamp.session.get"), {vid});
         QCOMPARE(r.error.uri, uris::noSuchSession);
         victim.reset();
-        f.leave(killer);
+        QVERIFY(f.leave(killer));
     }
 
     void killErrors()
@@ -216,8 +218,8 @@ private slots:
         r = RouterFixture::call(*a, s("wamp.session.kill"), {b->sessionId(), 42});
         QCOMPARE(r.error.uri, uris::invalidArgument);
         QVERIFY(b->isJoined());
-        f.leave(a);
-        f.leave(b);
+        QVERIFY(f.leave(a));
+        QVERIFY(f.leave(b));
     }
 
     void killByAuthidAndAuthrole()
@@ -259,8 +261,8 @@ private slots:
         a1.reset();
         a2.reset();
         b1.reset();
-        f.leave(caller);
-        f.leave(anon);
+        QVERIFY(f.leave(caller));
+        QVERIFY(f.leave(anon));
     }
 
     void subscriptionMeta()
@@ -274,7 +276,7 @@ private slots:
         auto unsubscribed = RouterFixture::subscribe(*observer, s("wamp.subscription.on_unsubscribe"));
         auto deleted = RouterFixture::subscribe(*observer, s("wamp.subscription.on_delete"));
         QVERIFY(deleted->subscription);
-        QTest::qWait(50);
+        QVERIFY(RouterFixture::barrier(*observer));
         QVERIFY(created->events.isEmpty()); // no meta events about wamp.* subscriptions
 
         auto subA = RouterFixture::subscribe(*a, s("com.meta.topic"));
@@ -337,9 +339,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(unsubscribed->events.size(), 1, 5000);
         QCOMPARE(unsubscribed->events.first().args, (List{a->sessionId(), sid}));
+        QVERIFY(RouterFixture::barrier(*observer)); // an on_delete sent with the on_unsubscribe would be here
         QVERIFY(deleted->events.isEmpty());
         const quint64 bid = b->sessionId();
-        f.leave(b);
+        QVERIFY(f.leave(b));
         QTRY_COMPARE_WITH_TIMEOUT(deleted->events.size(), 2, 5000);
         QCOMPARE(unsubscribed->events.size(), 3);
         QList<quint64> deletedIds;
@@ -351,8 +354,8 @@ private slots:
         QCOMPARE(deletedIds, expected);
         r = RouterFixture::call(*observer, s("wamp.subscription.get"), {sid});
         QCOMPARE(r.error.uri, uris::noSuchSubscription);
-        f.leave(a);
-        f.leave(observer);
+        QVERIFY(f.leave(a));
+        QVERIFY(f.leave(observer));
     }
 
     void registrationMeta()
@@ -421,11 +424,11 @@ private slots:
         QCOMPARE(events->events.at(6).topic, s("wamp.registration.on_unregister"));
         QCOMPARE(events->events.at(7).topic, s("wamp.registration.on_delete"));
         QCOMPARE(events->events.at(7).args, (List{callee->sessionId(), exact}));
-        f.leave(callee); // the two others go: unregister + delete each
+        QVERIFY(f.leave(callee)); // the two others go: unregister + delete each
         QTRY_COMPARE_WITH_TIMEOUT(events->events.size(), 12, 5000);
         r = RouterFixture::call(*observer, s("wamp.registration.list"));
         QCOMPARE(ids(r.value().value(s("prefix"))), QList<quint64>{});
-        f.leave(observer);
+        QVERIFY(f.leave(observer));
     }
 
     void testaments()
@@ -457,10 +460,10 @@ private slots:
         r = RouterFixture::call(*a, s("wamp.session.add_testament"), {s("com.testament.detached2"), List{4}, Dict{}},
                                 {{s("scope"), s("detached")}});
         QVERIFY(r.ok);
-        QTest::qWait(50);
+        QVERIFY(RouterFixture::barrier(*observer));
         QVERIFY(gone->events.isEmpty()); // nothing published while the session lives
 
-        f.leave(a);
+        QVERIFY(f.leave(a));
         QTRY_COMPARE_WITH_TIMEOUT(gone->events.size(), 3, 5000);
         // detached bucket first, then destroyed, each in the order added
         QCOMPARE(gone->events.at(0).topic, s("com.testament.detached2"));
@@ -469,7 +472,7 @@ private slots:
         QCOMPARE(gone->events.at(1).kwargs, (Dict{{s("k"), s("v")}}));
         QCOMPARE(gone->events.at(2).topic, s("com.testament.destroyed2"));
         QVERIFY(!gone->events.at(1).details.contains(s("publisher"))); // published as the router
-        f.leave(observer);
+        QVERIFY(f.leave(observer));
     }
 
     void testamentOnKillAndFlush()
@@ -494,11 +497,11 @@ private slots:
         QVERIFY(r.ok);
         QTRY_COMPARE_WITH_TIMEOUT(gone->events.size(), 1, 5000);
         QCOMPARE(gone->events.first().args, (List{s("a")}));
-        f.leave(b);
-        QTest::qWait(100);
+        QVERIFY(f.leave(b));
+        QVERIFY(RouterFixture::barrier(*observer));
         QCOMPARE(gone->events.size(), 1); // b's flushed testament is gone, the other excluded the observer
         a.reset();
-        f.leave(observer);
+        QVERIFY(f.leave(observer));
     }
 
     void testamentCap()
@@ -509,7 +512,7 @@ private slots:
             QVERIFY(RouterFixture::call(*a, s("wamp.session.add_testament"), {s("com.cap"), List{i}, Dict{}}).ok);
         auto r = RouterFixture::call(*a, s("wamp.session.add_testament"), {s("com.cap"), List{}, Dict{}});
         QCOMPARE(r.error.uri, s("wamp.error.testament_error"));
-        f.leave(a);
+        QVERIFY(f.leave(a));
     }
 
     void metaClient()
@@ -576,8 +579,8 @@ private slots:
         meta.killSession(aid, {}, {}, [&] { killed = true; }, [&](const session::WampError &e) { killError = e.uri; });
         QTRY_COMPARE_WITH_TIMEOUT(killError, uris::noSuchSession, 5000);
         a.reset();
-        f.leave(b);
-        f.leave(admin);
+        QVERIFY(f.leave(b));
+        QVERIFY(f.leave(admin));
     }
 };
 

@@ -2,6 +2,9 @@
 // core/mock: template rendering, spec validation, and MockResponder answering real calls through the
 // built-in router (static, echo, error, template, delay, progressive, interrupt, enable/disable).
 
+#include "fakes/routerfixture.h"
+#include "fakes/testutil.h"
+
 #include "mock/mockresponder.h"
 #include "inspect/jsontext.h"
 #include "mock/template.h"
@@ -13,59 +16,15 @@
 using namespace wb;
 using wamp::Value;
 
-namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
-}
+using wb::testing::CallOutcome;
+using wb::testing::RouterFixture;
+using wb::testing::s;
 
 class TstMock : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<router::Router> m_router;
-    QUrl m_url;
-
-    std::unique_ptr<session::Session> join()
-    {
-        auto sess = std::make_unique<session::Session>();
-        QSignalSpy joined(sess.get(), &session::Session::joined);
-        transport::ConnectOptions c;
-        c.url = m_url;
-        sess->open(c, {});
-        if (!QTest::qWaitFor([&] { return !joined.isEmpty(); }, 5000))
-            return nullptr;
-        return sess;
-    }
-
-    struct Outcome
-    {
-        bool done = false;
-        bool error = false;
-        session::CallResult result;
-        session::WampError err;
-        QList<session::CallResult> progress;
-    };
-
-    Outcome callAndWait(session::Session *caller, const QString &proc, const wamp::List &args, const wamp::Dict &kwargs,
-                        const wamp::Dict &options = {})
-    {
-        auto out = std::make_shared<Outcome>();
-        caller->call(proc, args, kwargs, options,
-                     [out](const session::CallResult &r) {
-                         if (r.progress)
-                             out->progress.append(r);
-                         else {
-                             out->result = r;
-                             out->done = true;
-                         }
-                     },
-                     [out](const session::WampError &e) {
-                         out->err = e;
-                         out->error = true;
-                         out->done = true;
-                     });
-        (void)QTest::qWaitFor([&] { return out->done; }, 5000);
-        return *out;
-    }
+    RouterFixture m_f;
 
     bool enableAndWait(mock::MockResponder &m)
     {
@@ -77,13 +36,9 @@ private:
 private slots:
     void initTestCase()
     {
-        router::RouterConfig cfg = router::RouterConfig::defaults();
-        cfg.listeners = {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))}};
-        m_router = std::make_unique<router::Router>(cfg);
-        QVERIFY(m_router->start().ok());
-        m_url = m_router->listeningUrls().first();
+        QVERIFY(m_f.start(router::RouterConfig::defaults()));
     }
-    void cleanupTestCase() { m_router.reset(); }
+    void cleanupTestCase() { m_f.router.reset(); }
 
     void templates_data()
     {
@@ -137,8 +92,8 @@ private slots:
 
     void modes()
     {
-        auto callee = join();
-        auto caller = join();
+        auto callee = m_f.join();
+        auto caller = m_f.join();
         QVERIFY(callee && caller);
 
         mock::MockSpec st;
@@ -147,8 +102,8 @@ private slots:
         st.kwargsJson = s("{\"ok\": true}");
         mock::MockResponder mStatic(callee.get(), st);
         QVERIFY(enableAndWait(mStatic));
-        Outcome o = callAndWait(caller.get(), st.procedure, {1}, {});
-        QVERIFY(o.done && !o.error);
+        CallOutcome o = RouterFixture::call(*caller, st.procedure, {1}, {});
+        QVERIFY(o.done && o.ok);
         QCOMPARE(o.result.args, (wamp::List{42}));
         QCOMPARE(o.result.kwargs.value(s("ok")), Value(true));
         QCOMPARE(mStatic.log().size(), 1);
@@ -161,7 +116,7 @@ private slots:
         echo.mode = mock::MockSpec::Mode::Echo;
         mock::MockResponder mEcho(callee.get(), echo);
         QVERIFY(enableAndWait(mEcho));
-        o = callAndWait(caller.get(), echo.procedure, {s("a"), 2}, {{s("k"), Value(1)}});
+        o = RouterFixture::call(*caller, echo.procedure, {s("a"), 2}, {{s("k"), Value(1)}});
         QCOMPARE(o.result.args, (wamp::List{s("a"), 2}));
         QCOMPARE(o.result.kwargs.value(s("k")), Value(1));
 
@@ -172,10 +127,10 @@ private slots:
         err.errorArgsJson = s("[\"bad\"]");
         mock::MockResponder mErr(callee.get(), err);
         QVERIFY(enableAndWait(mErr));
-        o = callAndWait(caller.get(), err.procedure, {}, {});
-        QVERIFY(o.error);
-        QCOMPARE(o.err.uri, s("com.example.error.nope"));
-        QCOMPARE(o.err.args, (wamp::List{s("bad")}));
+        o = RouterFixture::call(*caller, err.procedure, {}, {});
+        QVERIFY(o.done && !o.ok);
+        QCOMPARE(o.error.uri, s("com.example.error.nope"));
+        QCOMPARE(o.error.args, (wamp::List{s("bad")}));
         QVERIFY(mErr.log().first().error);
 
         mock::MockSpec tpl;
@@ -185,21 +140,21 @@ private slots:
         tpl.kwargsJson = s("{\"echoed\": {{kwargs}}}");
         mock::MockResponder mTpl(callee.get(), tpl);
         QVERIFY(enableAndWait(mTpl));
-        o = callAndWait(caller.get(), tpl.procedure, {7}, {{s("name"), Value(s("Ann"))}});
-        QVERIFY2(!o.error, qPrintable(o.err.toString()));
+        o = RouterFixture::call(*caller, tpl.procedure, {7}, {{s("name"), Value(s("Ann"))}});
+        QVERIFY2(o.ok, qPrintable(o.error.toString()));
         QCOMPARE(o.result.args, (wamp::List{7, s("hi Ann")}));
         QCOMPARE(o.result.kwargs.value(s("echoed"))[s("name")], Value(s("Ann")));
         // a template that cannot render answers with an error and says why
-        o = callAndWait(caller.get(), tpl.procedure, {}, {});
-        QVERIFY(o.error);
-        QCOMPARE(o.err.uri, wamp::uris::invalidArgument);
+        o = RouterFixture::call(*caller, tpl.procedure, {}, {});
+        QVERIFY(o.done && !o.ok);
+        QCOMPARE(o.error.uri, wamp::uris::invalidArgument);
         QVERIFY(mTpl.log().last().reply.contains(s("template failed")));
     }
 
     void delayAndProgressive()
     {
-        auto callee = join();
-        auto caller = join();
+        auto callee = m_f.join();
+        auto caller = m_f.join();
         QVERIFY(callee && caller);
         mock::MockSpec p;
         p.procedure = s("com.mock.prog");
@@ -210,8 +165,8 @@ private slots:
         mock::MockResponder m(callee.get(), p);
         QVERIFY(enableAndWait(m));
         wamp::Dict opts{{s("receive_progress"), Value(true)}};
-        Outcome o = callAndWait(caller.get(), p.procedure, {}, {}, opts);
-        QVERIFY(o.done && !o.error);
+        CallOutcome o = RouterFixture::call(*caller, p.procedure, {}, {}, opts);
+        QVERIFY(o.done && o.ok);
         QCOMPARE(o.progress.size(), 3);
         QCOMPARE(o.progress.at(0).args, (wamp::List{1}));
         QCOMPARE(o.progress.at(1).kwargs.value(s("step")), Value(2));
@@ -240,22 +195,22 @@ private slots:
 
     void enableDisable()
     {
-        auto callee = join();
-        auto caller = join();
+        auto callee = m_f.join();
+        auto caller = m_f.join();
         QVERIFY(callee && caller);
         mock::MockSpec p;
         p.procedure = s("com.mock.toggle");
         p.argsJson = s("[1]");
         mock::MockResponder m(callee.get(), p);
         QVERIFY(enableAndWait(m));
-        QVERIFY(!callAndWait(caller.get(), p.procedure, {}, {}).error);
+        QVERIFY(RouterFixture::call(*caller, p.procedure, {}, {}).ok);
         m.disable();
         QTRY_COMPARE(m.state(), mock::MockResponder::State::Disabled);
-        Outcome o = callAndWait(caller.get(), p.procedure, {}, {});
-        QVERIFY(o.error);
-        QCOMPARE(o.err.uri, wamp::uris::noSuchProcedure);
+        CallOutcome o = RouterFixture::call(*caller, p.procedure, {}, {});
+        QVERIFY(o.done && !o.ok);
+        QCOMPARE(o.error.uri, wamp::uris::noSuchProcedure);
         QVERIFY(enableAndWait(m));
-        QVERIFY(!callAndWait(caller.get(), p.procedure, {}, {}).error);
+        QVERIFY(RouterFixture::call(*caller, p.procedure, {}, {}).ok);
 
         // a second mock on the same URI fails with the router's reason
         mock::MockResponder dup(callee.get(), p);

@@ -3,6 +3,9 @@
 // (and every serializer). None may be dropped (QWebSocketServer's pending-connection limit, listen backlogs,
 // TLS handshakes in flight): every one is WELCOMEd and then served (it calls a procedure and gets its own result,
 // and receives an event published to all).
+#include "fakes/testcert.h"
+#include "fakes/testutil.h"
+
 #include "codec/serializer.h"
 #include "router/router.h"
 #include "session/session.h"
@@ -10,8 +13,6 @@
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,9 +22,9 @@
 using namespace wb;
 using namespace wb::wamp;
 
-namespace {
+using wb::testing::s;
 
-QString s(const char *t) { return QString::fromUtf8(t); }
+namespace {
 
 constexpr int kSessions = 1000;
 
@@ -54,15 +55,10 @@ private slots:
                  qPrintable(s("open file limit %1 is below the %2 this test needs (ulimit -n)").arg(rl.rlim_cur).arg(wanted)));
 
         QVERIFY(m_dir.isValid());
-        QVERIFY2(!QStandardPaths::findExecutable(s("openssl")).isEmpty(), "the openssl command is needed (bootstrap.sh installs it)");
-        m_cert = m_dir.filePath(s("server.crt"));
-        m_key = m_dir.filePath(s("server.key"));
-        QProcess p;
-        p.start(s("openssl"), {s("req"), s("-x509"), s("-newkey"), s("ec"), s("-pkeyopt"), s("ec_paramgen_curve:prime256v1"),
-                               s("-keyout"), m_key, s("-out"), m_cert, s("-days"), s("2"), s("-nodes"), s("-subj"),
-                               s("/CN=localhost"), s("-addext"), s("subjectAltName=IP:127.0.0.1,DNS:localhost")});
-        QVERIFY(p.waitForFinished(60000));
-        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const auto cert = wb::testing::TestCertificate::generate(m_dir.path());
+        QVERIFY2(cert.ok(), qPrintable(cert.error));
+        m_cert = cert.certificateFile;
+        m_key = cert.keyFile;
     }
 
     void burst()

@@ -4,6 +4,9 @@
 // receives every event). Oversized messages on both transports are covered by tst_router messageTooLarge.
 
 #include "fakes/fakepeer.h"
+#include "fakes/rawpeer.h"
+#include "fakes/routerharness.h"
+#include "fakes/testutil.h"
 
 #include "codec/serializer.h"
 #include "router/router.h"
@@ -11,7 +14,6 @@
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
-#include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
@@ -23,10 +25,12 @@ using wb::codec::SerializerId;
 using wb::router::Router;
 using wb::router::RouterConfig;
 using wb::testing::FakePeer;
+using wb::testing::RawSocketPeer;
+using wb::testing::RouterHarness;
+using wb::testing::s;
 
 namespace {
 
-QString s(const char *t) { return QString::fromUtf8(t); }
 const QString kRealm = QStringLiteral("realm1");
 const QString kLimitExceeded = QStringLiteral("wamp.error.limit_exceeded");
 
@@ -40,17 +44,6 @@ RouterConfig testConfig()
     return c;
 }
 
-QByteArray rawFrame(const Message &m)
-{
-    const QByteArray payload = codec::serializer(SerializerId::Json)->encode(m.toValue());
-    const quint32 n = quint32(payload.size());
-    QByteArray h(4, '\0');
-    h[1] = char((n >> 16) & 0xff);
-    h[2] = char((n >> 8) & 0xff);
-    h[3] = char(n & 0xff);
-    return h + payload;
-}
-
 } // namespace
 
 class TstRouterLimits : public QObject
@@ -58,90 +51,25 @@ class TstRouterLimits : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<Router> m_router;
-    std::vector<std::unique_ptr<FakePeer>> m_peers;
-    QStringList m_log;
-    QString m_error;
-
-    QUrl urlFor(const QString &kind) const
-    {
-        for (const QUrl &u : m_router->listeningUrls()) {
-            if (u.scheme() == kind)
-                return u;
-        }
-        return {};
-    }
-
-    bool startRouter(const RouterConfig &config)
-    {
-        m_peers.clear();
-        m_router = std::make_unique<Router>(config);
-        connect(m_router.get(), &Router::logMessage, this, [this](const QString &t) { m_log.append(t); });
-        const Status st = m_router->start();
-        m_error = st.errorString();
-        return st.ok();
-    }
-
-    FakePeer *peer(const QString &kind, SerializerId ser = SerializerId::Json)
-    {
-        auto p = std::make_unique<FakePeer>();
-        if (!p->connectTo(urlFor(kind), ser)) {
-            m_error = p->errorString();
-            return nullptr;
-        }
-        m_peers.push_back(std::move(p));
-        return m_peers.back().get();
-    }
-
-    FakePeer *joined(const QString &kind, const QString &realm = kRealm, SerializerId ser = SerializerId::Json)
-    {
-        FakePeer *p = peer(kind, ser);
-        if (!p)
-            return nullptr;
-        if (!p->join(realm)) {
-            m_error = p->errorString();
-            return nullptr;
-        }
-        return p;
-    }
-
-    bool logContains(const QString &text) const
-    {
-        for (const QString &l : m_log) {
-            if (l.contains(text))
-                return true;
-        }
-        return false;
-    }
-
-    static void addTransportRows()
-    {
-        QTest::addColumn<QString>("kind");
-        QTest::newRow("ws") << s("ws");
-        QTest::newRow("rs") << s("rs");
-    }
+    RouterHarness m_h;
 
 private slots:
-    void init() { m_log.clear(); }
+    void init() { m_h.clearLog(); }
 
-    void cleanup()
-    {
-        m_peers.clear();
-        m_router.reset();
-    }
+    void cleanup() { m_h.reset(); }
 
-    void maxSessions_data() { addTransportRows(); }
+    void maxSessions_data() { RouterHarness::addTransportRows(); }
     void maxSessions()
     {
         QFETCH(QString, kind);
         RouterConfig c = testConfig();
         c.maxSessions = 3;
-        QVERIFY2(startRouter(c), qPrintable(m_error));
+        QVERIFY2(m_h.start(c), qPrintable(m_h.error()));
 
         // Realm limit: "small" admits one session; realm1 is unaffected.
-        FakePeer *s1 = joined(kind, s("small"));
-        QVERIFY2(s1, qPrintable(m_error));
-        FakePeer *s2 = peer(kind);
+        FakePeer *s1 = m_h.joinedTo(kind, s("small"));
+        QVERIFY2(s1, qPrintable(m_h.error()));
+        FakePeer *s2 = m_h.peer(kind);
         QVERIFY(s2);
         auto m = s2->hello(s("small"));
         QVERIFY(m);
@@ -151,11 +79,11 @@ private slots:
         QVERIFY(s2->waitClosed());
 
         // Router limit: 3 sessions in all.
-        FakePeer *a = joined(kind);
-        FakePeer *b = joined(kind);
-        QVERIFY2(a && b, qPrintable(m_error));
-        QCOMPARE(m_router->sessionCount(), 3);
-        FakePeer *extra = peer(kind);
+        FakePeer *a = m_h.joined(kind);
+        FakePeer *b = m_h.joined(kind);
+        QVERIFY2(a && b, qPrintable(m_h.error()));
+        QCOMPARE(m_h.router()->sessionCount(), 3);
+        FakePeer *extra = m_h.peer(kind);
         QVERIFY(extra);
         m = extra->hello(kRealm);
         QVERIFY(m);
@@ -163,55 +91,55 @@ private slots:
         QCOMPARE(m->uri(), kLimitExceeded);
         QVERIFY(m->at(1).toDict().value(s("message")).toString().contains(s("limit of 3 sessions")));
         QVERIFY(extra->waitClosed());
-        QVERIFY2(logContains(s("max_sessions")), qPrintable(m_log.join(u'\n')));
-        QCOMPARE(m_router->sessionCount(), 3);
+        QVERIFY2(m_h.logContains(s("max_sessions")), qPrintable(m_h.log().join(u'\n')));
+        QCOMPARE(m_h.router()->sessionCount(), 3);
 
         // The joined sessions are served as before, and a freed slot can be used again.
         QVERIFY(a->subscribe(s("com.t")));
         b->send(Message::publish(b->nextRequestId(), {}, s("com.t"), {1}));
         QVERIFY(a->waitFor(MessageType::Event));
         b->goodbye();
-        QTRY_COMPARE(m_router->sessionCount(), 2);
-        QVERIFY2(joined(kind), qPrintable(m_error));
-        QCOMPARE(m_router->sessionCount(), 3);
+        QTRY_COMPARE(m_h.router()->sessionCount(), 2);
+        QVERIFY2(m_h.joined(kind), qPrintable(m_h.error()));
+        QCOMPARE(m_h.router()->sessionCount(), 3);
     }
 
-    void maxPendingConnections_data() { addTransportRows(); }
+    void maxPendingConnections_data() { RouterHarness::addTransportRows(); }
     void maxPendingConnections()
     {
         QFETCH(QString, kind);
         RouterConfig c = testConfig();
         c.maxPendingConnections = 2;
-        QVERIFY2(startRouter(c), qPrintable(m_error));
-        FakePeer *silent1 = peer(kind);
-        FakePeer *silent2 = peer(kind);
-        QVERIFY2(silent1 && silent2, qPrintable(m_error));
-        QTRY_COMPARE(m_router->connectionCount(), 2);
+        QVERIFY2(m_h.start(c), qPrintable(m_h.error()));
+        FakePeer *silent1 = m_h.peer(kind);
+        FakePeer *silent2 = m_h.peer(kind);
+        QVERIFY2(silent1 && silent2, qPrintable(m_h.error()));
+        QTRY_COMPARE(m_h.router()->connectionCount(), 2);
         // A third connection that has not joined yet is refused at once and logged.
         auto third = std::make_unique<FakePeer>();
-        if (third->connectTo(urlFor(kind)))
+        if (third->connectTo(m_h.urlFor(kind)))
             QVERIFY(third->waitClosed());
-        QTRY_VERIFY2(logContains(s("max_pending_connections")), qPrintable(m_log.join(u'\n')));
-        QTRY_COMPARE(m_router->connectionCount(), 2);
+        QTRY_VERIFY2(m_h.logContains(s("max_pending_connections")), qPrintable(m_h.log().join(u'\n')));
+        QTRY_COMPARE(m_h.router()->connectionCount(), 2);
         // Once the waiting ones join, new connections are accepted again.
         QVERIFY(silent1->join(kRealm));
         QVERIFY(silent2->join(kRealm));
-        FakePeer *later = joined(kind);
-        QVERIFY2(later, qPrintable(m_error));
-        QCOMPARE(m_router->sessionCount(), 3);
+        FakePeer *later = m_h.joined(kind);
+        QVERIFY2(later, qPrintable(m_h.error()));
+        QCOMPARE(m_h.router()->sessionCount(), 3);
     }
 
-    void maxPendingCalls_data() { addTransportRows(); }
+    void maxPendingCalls_data() { RouterHarness::addTransportRows(); }
     void maxPendingCalls()
     {
         QFETCH(QString, kind);
         RouterConfig c = testConfig();
         c.maxPendingCalls = 3;
-        QVERIFY2(startRouter(c), qPrintable(m_error));
-        FakePeer *callee = joined(kind);
-        FakePeer *caller = joined(kind);
-        FakePeer *other = joined(kind);
-        QVERIFY2(callee && caller && other, qPrintable(m_error));
+        QVERIFY2(m_h.start(c), qPrintable(m_h.error()));
+        FakePeer *callee = m_h.joined(kind);
+        FakePeer *caller = m_h.joined(kind);
+        FakePeer *other = m_h.joined(kind);
+        QVERIFY2(callee && caller && other, qPrintable(m_h.error()));
         QCOMPARE(callee->register_(s("com.slow"))->type(), MessageType::Registered);
         // The callee never answers: three calls are pending, the fourth is refused at once.
         QList<quint64> requests;
@@ -224,14 +152,17 @@ private slots:
         QCOMPARE(refused->type(), MessageType::Error);
         QCOMPARE(refused->uri(), kLimitExceeded);
         QVERIFY(refused->args().value(0).toString().contains(s("max_pending_calls")));
-        QTRY_VERIFY2(logContains(s("max_pending_calls")), qPrintable(m_log.join(u'\n')));
+        QTRY_VERIFY2(m_h.logContains(s("max_pending_calls")), qPrintable(m_h.log().join(u'\n')));
         QList<Message> invocations;
         for (int i = 0; i < 3; ++i) {
             const auto inv = callee->waitFor(MessageType::Invocation);
             QVERIFY(inv);
             invocations.append(*inv);
         }
-        QVERIFY(!callee->waitFor(MessageType::Invocation, 200)); // the refused call never reached the callee
+        // The refused call never reached the callee: the router answered the caller, so it had routed the CALL;
+        // after the callee's own round trip an INVOCATION sent to it would be here.
+        QVERIFY(callee->barrier());
+        QCOMPARE(callee->pending(MessageType::Invocation), 0);
         // Another session has its own budget.
         const quint64 otherReq = other->nextRequestId();
         other->send(Message::call(otherReq, {}, s("com.slow")));
@@ -255,28 +186,24 @@ private slots:
         constexpr int kEvents = 800; // ~26 MB in all: far more than the cap plus the kernel's socket buffers
         RouterConfig c = testConfig();
         c.maxOutboundQueueBytes = kCap;
-        QVERIFY2(startRouter(c), qPrintable(m_error));
+        QVERIFY2(m_h.start(c), qPrintable(m_h.error()));
 
-        QTcpSocket sock;
-        QByteArray received;
-        connect(&sock, &QTcpSocket::readyRead, this, [&] { received += sock.readAll(); });
-        sock.connectToHost(urlFor(s("rs")).host(), quint16(urlFor(s("rs")).port()));
-        QTRY_VERIFY(sock.state() == QAbstractSocket::ConnectedState);
-        sock.write(QByteArray::fromHex("7ff10000"));
-        sock.write(rawFrame(Message::hello(kRealm, {{s("roles"), FakePeer::defaultRoles()}})));
-        sock.write(rawFrame(Message::subscribe(1, {}, s("com.flood"))));
-        QTRY_VERIFY(received.contains("[33,1,"));
-        disconnect(&sock, &QTcpSocket::readyRead, this, nullptr);
-        sock.setReadBufferSize(1); // stop reading: the kernel buffers fill, then the router's queue grows
+        RawSocketPeer raw;
+        QVERIFY(raw.connectTo(m_h.urlFor(s("rs"))));
+        QVERIFY(raw.handshake(SerializerId::Json));
+        raw.send(Message::hello(kRealm, {{s("roles"), FakePeer::defaultRoles()}}));
+        raw.send(Message::subscribe(1, {}, s("com.flood")));
+        QTRY_VERIFY(raw.received().contains("[33,1,"));
+        raw.stopReading(); // the kernel buffers fill, then the router's queue grows
 
-        FakePeer *pub = joined(s("ws"));
-        FakePeer *healthyWs = joined(s("ws"), kRealm, SerializerId::MsgPack);
-        FakePeer *healthyRs = joined(s("rs"), kRealm, SerializerId::Cbor);
-        QVERIFY2(pub && healthyWs && healthyRs, qPrintable(m_error));
+        FakePeer *pub = m_h.joined(s("ws"));
+        FakePeer *healthyWs = m_h.joined(s("ws"), SerializerId::MsgPack);
+        FakePeer *healthyRs = m_h.joined(s("rs"), SerializerId::Cbor);
+        QVERIFY2(pub && healthyWs && healthyRs, qPrintable(m_h.error()));
         QVERIFY(healthyWs->subscribe(s("com.flood")));
         QVERIFY(healthyRs->subscribe(s("com.flood")));
-        QCOMPARE(m_router->sessionCount(), 4);
-        QSignalSpy leftSpy(m_router.get(), &Router::sessionLeft);
+        QCOMPARE(m_h.router()->sessionCount(), 4);
+        QSignalSpy leftSpy(m_h.router(), &Router::sessionLeft);
 
         QList<qint64> seqWs, seqRs;
         auto drain = [](FakePeer *p, QList<qint64> &seq) {
@@ -299,7 +226,7 @@ private slots:
                 pub->send(Message::publish(last, {{s("acknowledge"), true}}, s("com.flood"), {published, blob}));
             }
             QVERIFY(pub->waitReply(last, {MessageType::Published}, 10000));
-            peakQueued = qMax(peakQueued, m_router->queuedOutboundBytes());
+            peakQueued = qMax(peakQueued, m_h.router()->queuedOutboundBytes());
             drain(healthyWs, seqWs);
             drain(healthyRs, seqRs);
         }
@@ -311,10 +238,10 @@ private slots:
         }, 30000));
 
         // The slow session was dropped with a logged reason...
-        QTRY_VERIFY2(logContains(s("dropped: slow consumer (")), qPrintable(m_log.join(u'\n')));
+        QTRY_VERIFY2(m_h.logContains(s("dropped: slow consumer (")), qPrintable(m_h.log().join(u'\n')));
         QTRY_COMPARE(leftSpy.size(), 1);
         QVERIFY(leftSpy.at(0).at(1).toString().contains(s("slow consumer")));
-        QTRY_COMPARE(m_router->sessionCount(), 3);
+        QTRY_COMPARE(m_h.router()->sessionCount(), 3);
         qInfo("peak queued %lld bytes over all sessions (cap %lld per session)", peakQueued, kCap);
         // ...the queued bytes stayed bounded: at most the cap plus one event per session, never the ~26 MB
         // published...

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Client session <-> built-in router round trips over every transport x serializer, in process.
 
+#include "fakes/routerfixture.h"
+#include "fakes/testutil.h"
+
 #include "auth/cryptosign.h"
 #include "auth/scram.h"
 #include "router/router.h"
@@ -14,8 +17,10 @@
 using namespace wb;
 using namespace wb::wamp;
 
+using wb::testing::RouterFixture;
+using wb::testing::s;
+
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
 // wamp-notes §9.3's key pair; the second seed is not authorized.
 const QByteArray kSeed = QByteArray::fromHex("4d57d97a68f555696620a6d849c0ce582568518d729eb753dc7c732de2804510");
 const QByteArray kOtherSeed(32, '\x42');
@@ -25,34 +30,13 @@ class TstSession : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<router::Router> m_router;
+    RouterFixture m_f;
     QTemporaryDir m_dir;
-    QUrl m_ws, m_rs, m_unix;
 
-    QUrl urlFor(const QString &kind) const
+    /// A joined session over \a kind ("ws", "rs", "unix") or nullptr.
+    std::unique_ptr<session::Session> join(const QString &kind, codec::SerializerId ser, const session::SessionOptions &o = {})
     {
-        if (kind == u"ws")
-            return m_ws;
-        if (kind == u"rs")
-            return m_rs;
-        return m_unix;
-    }
-
-    /// Opens a joined session or fails the test.
-    std::unique_ptr<session::Session> join(const QString &kind, codec::SerializerId ser, session::SessionOptions o = {})
-    {
-        auto sess = std::make_unique<session::Session>();
-        QSignalSpy joined(sess.get(), &session::Session::joined);
-        QSignalSpy left(sess.get(), &session::Session::left);
-        transport::ConnectOptions c;
-        c.url = urlFor(kind);
-        c.serializer = ser;
-        sess->open(c, o);
-        if (!QTest::qWaitFor([&] { return !joined.isEmpty() || !left.isEmpty(); }, 5000))
-            return nullptr;
-        if (joined.isEmpty())
-            qWarning() << "left:" << left.first();
-        return joined.isEmpty() ? nullptr : std::move(sess);
+        return RouterFixture::joinAt(m_f.urlFor(kind), ser, o);
     }
 
     void matrix()
@@ -77,8 +61,6 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         router::RouterConfig cfg = router::RouterConfig::defaults();
-        cfg.listeners = {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))}, router::ListenerConfig{QUrl(s("rs://127.0.0.1:0"))},
-                         router::ListenerConfig{QUrl(s("unix://") + m_dir.filePath(s("router.sock")))}};
         router::UserConfig ticket;
         ticket.authid = s("alice");
         ticket.authmethod = s("ticket");
@@ -116,22 +98,14 @@ private slots:
         impostor.serverKey = QString(64, u'0');
         impostor.secret.clear();
         cfg.users = {ticket, cra, salted, device, carol, dave, impostor};
-        m_router = std::make_unique<router::Router>(cfg);
-        const Status st = m_router->start();
-        QVERIFY2(st.ok(), qPrintable(st.errorString()));
-        for (const QUrl &u : m_router->listeningUrls()) {
-            if (u.scheme() == u"ws")
-                m_ws = u;
-            else if (u.scheme() == u"rs")
-                m_rs = u;
-            else
-                m_unix = u;
-        }
-        QVERIFY(m_ws.port() > 0);
-        QVERIFY(m_rs.port() > 0);
-        QVERIFY(!m_unix.path().isEmpty());
+        QVERIFY(m_f.start(cfg, {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))},
+                                router::ListenerConfig{QUrl(s("rs://127.0.0.1:0"))},
+                                router::ListenerConfig{QUrl(s("unix://") + m_dir.filePath(s("router.sock")))}}));
+        QVERIFY(m_f.ws.port() > 0);
+        QVERIFY(m_f.rs.port() > 0);
+        QVERIFY(!m_f.unixUrl.path().isEmpty());
     }
-    void cleanupTestCase() { m_router.reset(); }
+    void cleanupTestCase() { m_f.router.reset(); }
 
     void rpc_data() { matrix(); }
     void rpc()
@@ -291,7 +265,7 @@ private slots:
         QSignalSpy joined(&sess, &session::Session::joined);
         QSignalSpy left(&sess, &session::Session::left);
         transport::ConnectOptions c;
-        c.url = m_ws;
+        c.url = m_f.ws;
         sess.open(c, o);
         QTRY_VERIFY(!joined.isEmpty() || !left.isEmpty());
         QCOMPARE(!joined.isEmpty(), error.isEmpty());
@@ -327,7 +301,7 @@ private slots:
         session::Session sess;
         QSignalSpy left(&sess, &session::Session::left);
         transport::ConnectOptions c;
-        c.url = m_rs;
+        c.url = m_f.rs;
         sess.open(c, o);
         QTRY_COMPARE(left.size(), 1);
         QCOMPARE(left.first().at(0).toString(), uris::noSuchRealm);
@@ -359,6 +333,94 @@ private slots:
         r->stop();
         QTRY_VERIFY(error.has_value());
         QTRY_COMPARE(sess.state(), session::Session::State::Closed);
+    }
+
+    // ---- the client Session drives the Advanced Profile RPC (moved from tst_advanced) ----
+
+    void clientProgressiveInvocationsAndResults()
+    {
+        auto callee = join(s("rs"), codec::SerializerId::MsgPack);
+        auto caller = join(s("ws"), codec::SerializerId::Json);
+        QVERIFY(callee && caller);
+        QList<session::InvocationData> chunks;
+        bool registered = false;
+        callee->registerProcedure(
+            s("com.sum"), {{s("invoke"), s("roundrobin")}},
+            [&](const session::InvocationData &inv) {
+                chunks.append(inv);
+                // One progressive result per input chunk (full duplex), the sum with the final chunk.
+                if (inv.progress) {
+                    callee->yield(inv.requestId, {inv.args.value(0)}, {}, {{s("progress"), true}});
+                    return;
+                }
+                qint64 sum = 0;
+                for (const auto &c : std::as_const(chunks))
+                    sum += c.args.value(0).toInt64().value_or(0);
+                callee->yield(inv.requestId, {sum});
+            },
+            [&](quint64) { registered = true; }, [](const session::WampError &e) { QFAIL(qPrintable(e.toString())); });
+        QTRY_VERIFY(registered);
+        QList<session::CallResult> results;
+        QString error;
+        const quint64 req = caller->call(
+            s("com.sum"), {1}, {}, {{s("progress"), true}, {s("receive_progress"), true}},
+            [&](const session::CallResult &r) { results.append(r); }, [&](const session::WampError &e) { error = e.uri; });
+        QVERIFY(req);
+        QVERIFY(caller->sendCallChunk(req, {2}));
+        QVERIFY(caller->sendCallChunk(req, {3}));
+        QVERIFY(caller->sendCallChunk(req, {4}, {}, false));
+        QVERIFY(!caller->sendCallChunk(req, {5}, {}, false)); // the input has ended
+        QTRY_VERIFY(!results.isEmpty() && !results.last().progress);
+        QVERIFY(error.isEmpty());
+        QCOMPARE(chunks.size(), 4);
+        QCOMPARE(chunks.at(0).continuation, false);
+        for (int i = 1; i < 4; ++i) {
+            QCOMPARE(chunks.at(i).requestId, chunks.at(0).requestId);
+            QCOMPARE(chunks.at(i).continuation, true);
+        }
+        QCOMPARE(chunks.at(3).progress, false);
+        QCOMPARE(results.size(), 4);
+        QCOMPARE(results.at(0).args, (List{1}));
+        QCOMPARE(results.at(2).args, (List{3}));
+        QCOMPARE(results.at(3).args, (List{10}));
+        QCOMPARE(caller->pendingRequestCount(), 0);
+        // A call not started as a stream takes no chunks.
+        const quint64 plain = caller->call(s("com.sum"), {1}, {}, {}, {}, {});
+        QVERIFY(!caller->sendCallChunk(plain, {2}));
+    }
+
+    void clientInterruptedByTimeoutAndCancel()
+    {
+        auto callee = join(s("ws"), codec::SerializerId::Json);
+        auto caller = join(s("rs"), codec::SerializerId::Json);
+        QVERIFY(callee && caller);
+        QList<std::pair<quint64, QString>> interrupts;
+        QList<quint64> invocations;
+        bool registered = false;
+        callee->registerProcedure(
+            s("com.hang"), {}, [&](const session::InvocationData &inv) { invocations.append(inv.requestId); },
+            [&](quint64) { registered = true; }, {},
+            [&](quint64 request, const QString &mode) {
+                interrupts.append({request, mode});
+                if (mode == u"kill")
+                    callee->yieldError(request, uris::canceled, {s("stopped")});
+            });
+        QTRY_VERIFY(registered);
+        // The router times the call out: the caller gets wamp.error.timeout, the callee INTERRUPT killnowait.
+        session::WampError timeoutError;
+        caller->call(s("com.hang"), {}, {}, {{s("timeout"), 150}}, {}, [&](const session::WampError &e) { timeoutError = e; });
+        QTRY_COMPARE(timeoutError.uri, uris::timeout);
+        QTRY_COMPARE(interrupts.size(), 1);
+        QCOMPARE(interrupts.at(0), std::make_pair(invocations.at(0), s("killnowait")));
+        // CANCEL kill: the callee's own error answers the caller.
+        session::WampError cancelError;
+        const quint64 req = caller->call(s("com.hang"), {}, {}, {}, {}, [&](const session::WampError &e) { cancelError = e; });
+        QTRY_COMPARE(invocations.size(), 2);
+        caller->cancel(req, s("kill"));
+        QTRY_COMPARE(cancelError.uri, uris::canceled);
+        QCOMPARE(interrupts.size(), 2);
+        QCOMPARE(interrupts.at(1), std::make_pair(invocations.at(1), s("kill")));
+        QCOMPARE(cancelError.args, (List{s("stopped")}));
     }
 };
 

@@ -2,6 +2,10 @@
 // TLS: wss:// and rss:// transports (client and listener), certificate trust (CA file, pinning, explicit
 // "accept any"), clear errors for rejected certificates and unusable certificate/key files, and sessions through
 // the built-in router over TLS for every serializer. Certificates are generated at test time with the openssl CLI.
+#include "fakes/routerfixture.h"
+#include "fakes/testcert.h"
+#include "fakes/testutil.h"
+
 #include "codec/serializer.h"
 #include "router/router.h"
 #include "router/routerconfig.h"
@@ -11,11 +15,9 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QPointer>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslKey>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -25,9 +27,12 @@ using namespace wb;
 using namespace wb::transport;
 using namespace wb::wamp;
 
+using wb::testing::RouterFixture;
+using wb::testing::s;
+using wb::testing::TestCertificate;
+
 namespace {
 
-QString s(const char *t) { return QString::fromUtf8(t); }
 /// JSON written with single quotes (keeps the test readable; moc trips over some raw string literals).
 QByteArray j(const char *t) { return QByteArray(t).replace('\'', '"'); }
 
@@ -65,21 +70,9 @@ private:
     QString m_otherKey;
     QString m_encKey;    ///< m_key encrypted with passphrase "pw1234"
     QByteArray m_certSha256;
-    QList<QPointer<Transport>> m_accepted;
-    QStringList m_rejected;
+    wb::testing::ListenerWatch m_watch; ///< what the listeners under test accepted and rejected
 
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
-
-    static bool openssl(const QStringList &args)
-    {
-        QProcess p;
-        p.start(QStringLiteral("openssl"), args);
-        if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-            qWarning() << "openssl" << args << "failed:" << p.readAllStandardError();
-            return false;
-        }
-        return true;
-    }
 
     QSslConfiguration serverSsl(const QString &cert, const QString &key)
     {
@@ -103,12 +96,7 @@ private:
             return {};
         }
         listener->setSslConfiguration(serverSsl(cert, key));
-        connect(listener.get(), &Listener::newTransport, this, [this](Transport *t) {
-            t->setParent(this);
-            m_accepted.append(t);
-        });
-        connect(listener.get(), &Listener::connectionRejected, this,
-                [this](const QString &, const QString &reason) { m_rejected.append(reason); });
+        m_watch.watch(listener.get(), this);
         if (!listener->listen()) {
             qWarning() << "listen:" << listener->errorString();
             return {};
@@ -136,34 +124,26 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY2(!QStandardPaths::findExecutable(s("openssl")).isEmpty(),
-                 "the openssl command is needed to generate test certificates (bootstrap.sh installs it)");
         QVERIFY2(QSslSocket::supportsSsl(), "Qt has no TLS backend");
-        m_cert = path("server.crt");
-        m_key = path("server.key");
-        QVERIFY(openssl({s("req"), s("-x509"), s("-newkey"), s("ec"), s("-pkeyopt"), s("ec_paramgen_curve:prime256v1"),
-                         s("-keyout"), m_key, s("-out"), m_cert, s("-days"), s("2"), s("-nodes"), s("-subj"), s("/CN=localhost"),
-                         s("-addext"), s("subjectAltName=IP:127.0.0.1,DNS:localhost")}));
-        m_otherCert = path("other.crt");
-        m_otherKey = path("other.key");
-        QVERIFY(openssl({s("req"), s("-x509"), s("-newkey"), s("rsa:2048"), s("-keyout"), m_otherKey, s("-out"), m_otherCert,
-                         s("-days"), s("2"), s("-nodes"), s("-subj"), s("/CN=other.example"), s("-addext"),
-                         s("subjectAltName=DNS:other.example")}));
+        const TestCertificate server = TestCertificate::generate(m_dir.path());
+        QVERIFY2(server.ok(), qPrintable(server.error));
+        m_cert = server.certificateFile;
+        m_key = server.keyFile;
+        const TestCertificate other = TestCertificate::generate(m_dir.path(), s("DNS:other.example"), s("other.example"),
+                                                                TestCertificate::Key::Rsa2048, s("other"));
+        QVERIFY2(other.ok(), qPrintable(other.error));
+        m_otherCert = other.certificateFile;
+        m_otherKey = other.keyFile;
         m_encKey = path("server-enc.key");
-        QVERIFY(openssl({s("pkey"), s("-in"), m_key, s("-aes256"), s("-passout"), s("pass:pw1234"), s("-out"), m_encKey}));
-        QFile f(m_cert);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const auto certs = QSslCertificate::fromData(f.readAll());
-        QCOMPARE(certs.size(), 1);
-        m_certSha256 = certs.first().digest(QCryptographicHash::Sha256);
+        QString error;
+        QVERIFY2(TestCertificate::encryptKey(m_key, s("pw1234"), m_encKey, &error), qPrintable(error));
+        m_certSha256 = server.sha256();
+        QCOMPARE(m_certSha256.size(), 32);
     }
 
     void cleanup()
     {
-        for (const auto &t : std::as_const(m_accepted))
-            delete t.data();
-        m_accepted.clear();
-        m_rejected.clear();
+        m_watch.clear();
     }
 
     // ---- transport level --------------------------------------------------------------------------------
@@ -190,8 +170,8 @@ private slots:
         Probe probe(client.get());
         QTRY_COMPARE_WITH_TIMEOUT(probe.opened, 1, 15000);
         QVERIFY2(probe.errors.isEmpty(), qPrintable(probe.errorTexts.join(u'\n')));
-        QTRY_COMPARE(m_accepted.size(), 1);
-        Transport *server = m_accepted.first();
+        QTRY_COMPARE(m_watch.accepted.size(), 1);
+        Transport *server = m_watch.accepted.first();
         QCOMPARE(client->kind(), scheme == u"wss" ? s("websocket-tls") : s("rawsocket-tls"));
         QCOMPARE(server->kind(), client->kind());
         QCOMPARE(int(server->serializerId()), serializer);
@@ -233,9 +213,9 @@ private slots:
         QVERIFY2(text.contains(s("self-signed"), Qt::CaseInsensitive), qPrintable(text));
         QVERIFY2(text.contains(s("CN=localhost")), qPrintable(text));
         QVERIFY2(text.contains(QString::fromLatin1(m_certSha256.toHex(':').toUpper())), qPrintable(text));
-        QVERIFY(m_accepted.isEmpty());
+        QVERIFY(m_watch.accepted.isEmpty());
         if (scheme == u"rss") // the listener logs the failed TLS handshake of that client
-            QTRY_VERIFY2(!m_rejected.isEmpty(), "no connectionRejected for the failed TLS handshake");
+            QTRY_VERIFY2(!m_watch.rejected.isEmpty(), "no connectionRejected for the failed TLS handshake");
     }
 
     void wrongHostNameFails_data() { schemes(); }
@@ -267,7 +247,7 @@ private slots:
         Probe probe(client.get());
         QTRY_COMPARE_WITH_TIMEOUT(probe.opened, 1, 15000);
         QVERIFY(probe.errors.isEmpty());
-        QTRY_COMPARE(m_accepted.size(), 1);
+        QTRY_COMPARE(m_watch.accepted.size(), 1);
     }
 
     void pinnedFingerprint_data()
@@ -406,41 +386,30 @@ private slots:
         lc.url = QUrl(scheme == u"wss" ? s("wss://127.0.0.1:0/ws") : s("rss://127.0.0.1:0"));
         lc.tls.certificateFile = m_cert;
         lc.tls.keyFile = m_key;
-        config.listeners.append(lc);
-        router::Router r(config);
+        RouterFixture f;
+        QVERIFY(f.start(config, {lc}));
         QList<router::SessionInfo> joined;
-        connect(&r, &router::Router::sessionJoined, this, [&](const router::SessionInfo &i) { joined.append(i); });
-        const Status st = r.start();
-        QVERIFY2(st.ok(), qPrintable(st.errorString()));
-        QCOMPARE(r.listeningUrls().size(), 1);
+        connect(f.router.get(), &router::Router::sessionJoined, this, [&](const router::SessionInfo &i) { joined.append(i); });
+        QCOMPARE(f.router->listeningUrls().size(), 1);
 
         transport::ConnectOptions c;
-        c.url = r.listeningUrls().first();
+        c.url = f.router->listeningUrls().first();
         c.serializer = codec::SerializerId(serializer);
         c.tls.caFile = m_cert;
         session::SessionOptions so;
         so.realm = s("realm1");
-        session::Session callee, caller;
-        QSignalSpy calleeJoined(&callee, &session::Session::joined), callerJoined(&caller, &session::Session::joined);
-        callee.open(c, so);
-        caller.open(c, so);
-        QTRY_COMPARE_WITH_TIMEOUT(calleeJoined.size(), 1, 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(callerJoined.size(), 1, 15000);
+        auto callee = RouterFixture::joinWith(c, so, 15000);
+        auto caller = RouterFixture::joinWith(c, so, 15000);
+        QVERIFY(callee && caller);
         QTRY_COMPARE(joined.size(), 2);
         QCOMPARE(joined.first().transport, scheme == u"wss" ? s("websocket-tls") : s("rawsocket-tls"));
 
-        bool registered = false;
-        callee.registerProcedure(
-            s("com.example.tls.echo"), {}, [&](const session::InvocationData &inv) { callee.yield(inv.requestId, inv.args, inv.kwargs); },
-            [&](quint64) { registered = true; }, [](const session::WampError &e) { qWarning() << e.toString(); });
-        QTRY_VERIFY(registered);
+        QVERIFY(RouterFixture::registerEcho(*callee, s("com.example.tls.echo")));
         const List args{s("h\u00e9llo"), 9007199254740992ll, Value::bytes(QByteArray("\x00\xff", 2))};
-        std::optional<session::CallResult> result;
-        caller.call(s("com.example.tls.echo"), args, Dict{{s("k"), 1}}, {}, [&](const session::CallResult &res) { result = res; },
-                    [](const session::WampError &e) { qWarning() << e.toString(); });
-        QTRY_VERIFY(result.has_value());
-        QCOMPARE(Value(result->args), Value(args));
-        QCOMPARE(Value(result->kwargs), Value(Dict{{s("k"), 1}}));
+        const auto result = RouterFixture::call(*caller, s("com.example.tls.echo"), args, Dict{{s("k"), 1}});
+        QVERIFY2(result.ok, qPrintable(result.error.toString()));
+        QCOMPARE(Value(result.result.args), Value(args));
+        QCOMPARE(Value(result.result.kwargs), Value(Dict{{s("k"), 1}}));
     }
 
     void routerBadCertificateFailsToStart_data()

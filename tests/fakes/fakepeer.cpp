@@ -178,6 +178,13 @@ std::optional<Message> FakePeer::waitReply(quint64 request, QList<MessageType> t
     return m_unread.takeAt(find());
 }
 
+bool FakePeer::barrier(int timeoutMs)
+{
+    const quint64 req = nextRequestId();
+    send(Message::call(req, {}, QStringLiteral("wamp.session.count")));
+    return waitReply(req, {MessageType::Result}, timeoutMs).has_value();
+}
+
 std::optional<Message> FakePeer::subscribe(const QString &topic, const Dict &options)
 {
     const quint64 req = nextRequestId();

@@ -21,6 +21,7 @@ namespace wb::testing {
 class FakePeer : public QObject
 {
     Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FakePeer)
 public:
     explicit FakePeer(QObject *parent = nullptr);
     ~FakePeer() override;
@@ -68,6 +69,13 @@ public:
     std::optional<wamp::Message> register_(const QString &procedure, const wamp::Dict &options = {});
     /// Wait for the reply that echoes \a request (for types in \a types, or ERROR).
     std::optional<wamp::Message> waitReply(quint64 request, QList<wamp::MessageType> types, int timeoutMs = 5000);
+
+    /// Round-trip barrier for "nothing arrives" checks: CALL wamp.session.count and wait for its RESULT (or ERROR,
+    /// where the realm denies or lacks the meta API: still one round trip). The router is single-threaded and each
+    /// transport keeps order, so once the reply is here, everything the router sent this peer before handling the
+    /// CALL has arrived too. To cover another peer's action, let that action be acknowledged (or call that peer's
+    /// barrier()) first. The reply is consumed; other unread messages stay unread.
+    bool barrier(int timeoutMs = 5000);
 
     void goodbye(const QString &reason = QStringLiteral("wamp.close.close_realm"));
     void close();

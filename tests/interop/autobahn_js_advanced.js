@@ -12,121 +12,21 @@
 // 77 when the npm dependencies are missing (tests/interop: npm ci).
 'use strict'
 
-const path = require('path')
+const common = require('./interop_common')
+const { CheckFailed, expect, deepEq, show } = common
 
-function parseArgs (argv) {
-  const opt = { url: null, serializer: 'json', timeout: 10 }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--url') opt.url = argv[++i]
-    else if (a === '--serializer') opt.serializer = argv[++i]
-    else if (a === '--timeout') opt.timeout = Number(argv[++i])
-    else { console.error(`unknown argument ${a}`); process.exit(2) }
-  }
-  if (!opt.url || !['json', 'msgpack'].includes(opt.serializer) || !(opt.timeout > 0)) {
-    console.error('usage: autobahn_js_advanced.js --url URL [--serializer json|msgpack] [--timeout SECONDS]')
-    process.exit(2)
-  }
-  return opt
-}
-
-const opt = parseArgs(process.argv.slice(2))
-if (process.env.INTEROP_LOG === 'trace' || process.env.INTEROP_LOG === 'debug') {
-  global.AUTOBAHN_DEBUG = true
-}
-
-let autobahn
-try {
-  autobahn = require(path.join(__dirname, 'node_modules', 'autobahn'))
-} catch (e) {
-  console.error(`autobahn_js_advanced.js: cannot load autobahn (run "npm ci" in ${__dirname}): ${e.message}`)
-  process.exit(77)
-}
+const opt = common.parseArgs(process.argv.slice(2), {
+  usage: 'autobahn_js_advanced.js --url URL [--serializer json|msgpack] [--timeout SECONDS]',
+  known: ['url', 'serializer', 'timeout']
+})
+common.traceIfAsked()
+const { autobahn } = common.loadModules('autobahn_js_advanced.js', ['autobahn'])
+const h = common.harness(opt, autobahn)
+const { withTimeout, waitUntil, check, expectError, finish, connections, results } = h
 
 const REALM = 'realm1'
 const BIG = 2 ** 53 // 9007199254740992, exact in a double
-const TIMEOUT_MS = opt.timeout * 1000
 
-class CheckFailed extends Error {}
-function expect (cond, detail) { if (!cond) throw new CheckFailed(detail) }
-
-function withTimeout (promise, what) {
-  let timer
-  return Promise.race([
-    Promise.resolve(promise),
-    new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new CheckFailed(`${what}: no answer within ${opt.timeout} s`)), TIMEOUT_MS)
-    })
-  ]).finally(() => clearTimeout(timer))
-}
-
-// Deep equality that keeps Buffers (msgpack bin) apart from strings and arrays.
-function deepEq (a, b) {
-  if (Buffer.isBuffer(a) || Buffer.isBuffer(b) || a instanceof Uint8Array || b instanceof Uint8Array) {
-    const isBin = (x) => Buffer.isBuffer(x) || x instanceof Uint8Array
-    return isBin(a) && isBin(b) && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEq(x, b[i]))
-  }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).sort()
-    const kb = Object.keys(b).sort()
-    return deepEq(ka, kb) && ka.every((k) => deepEq(a[k], b[k]))
-  }
-  return a === b
-}
-
-function show (v) {
-  const seen = new WeakSet()
-  try {
-    return JSON.stringify(v, (k, x) => {
-      if (x && x.type === 'Buffer' && Array.isArray(x.data)) return `<bytes ${Buffer.from(x.data).toString('hex')}>`
-      if (x && typeof x === 'object') {
-        if (seen.has(x)) return '<cycle>'
-        seen.add(x)
-        if (x.constructor && !['Object', 'Array', 'Result', 'Error'].includes(x.constructor.name)) {
-          return `<${x.constructor.name}${x.id !== undefined ? ' id=' + x.id : ''}>`
-        }
-      }
-      return x
-    })
-  } catch (e) {
-    return String(v)
-  }
-}
-
-const results = { passed: 0, failed: 0 }
-async function check (name, fn) {
-  try {
-    await fn()
-    results.passed++
-    console.log(`PASS ${name}`)
-  } catch (e) {
-    results.failed++
-    if (e instanceof CheckFailed) console.log(`FAIL ${name}: ${e.message}`)
-    else if (e instanceof autobahn.Error) console.log(`FAIL ${name}: unexpected WAMP error ${e.error} args=${show(e.args)} kwargs=${show(e.kwargs)}`)
-    else console.log(`FAIL ${name}: ${e && e.stack ? e.stack : show(e)}`)
-  }
-}
-
-async function expectError (promise, uri, args, kwargs) {
-  let res
-  try {
-    res = await withTimeout(promise, uri)
-  } catch (e) {
-    if (e instanceof CheckFailed) throw e
-    const got = `got ${show(e && e.error)} args=${show(e && e.args)} kwargs=${show(e && e.kwargs)}`
-    expect(e instanceof autobahn.Error, `expected autobahn.Error ${uri}, ${got}`)
-    expect(e.error === uri, `expected ${uri}; ${got}`)
-    if (args !== undefined) expect(deepEq(e.args, args), `expected args ${show(args)}; ${got}`)
-    if (kwargs !== undefined) expect(deepEq(e.kwargs, kwargs), `expected kwargs ${show(kwargs)}; ${got}`)
-    return
-  }
-  throw new CheckFailed(`expected error ${uri}, got success ${show(res)}`)
-}
-
-const connections = []
 function connect (name) {
   return withTimeout(new Promise((resolve, reject) => {
     const serializers = opt.serializer === 'msgpack'
@@ -170,19 +70,27 @@ async function main () {
 
   // --- call timeout and cancel (Autobahn|JS callees announce no call_canceling: never INTERRUPTed) ---------
   let interrupts = 0
+  const slow = { invoked: 0, answered: 0 } // the slow callee works 1.5 s, then answers
   await check('call timeout: wamp.error.timeout from the router', async () => {
-    await withTimeout(callee1.register('com.example.js.adv.slow', () => sleep(1500).then(() => 'late')), 'register')
+    await withTimeout(callee1.register('com.example.js.adv.slow', () => {
+      slow.invoked++
+      return sleep(1500).then(() => { slow.answered++; return 'late' })
+    }), 'register')
     const t0 = Date.now()
     await expectError(caller.call('com.example.js.adv.slow', [], {}, { timeout: 300 }), 'wamp.error.timeout')
     const elapsed = Date.now() - t0
     expect(elapsed >= 250 && elapsed < 1400, `timed out after ${elapsed} ms (timeout 300 ms)`)
   })
   await check('cancel (kill, callee without call_canceling): wamp.error.canceled, sessions stay', async () => {
+    const invoked = slow.invoked
     const p = caller.call('com.example.js.adv.slow')
-    await sleep(200)
+    await waitUntil(() => slow.invoked > invoked, 'INVOCATION of the call to cancel')
     p.cancel({ mode: 'kill' })
     await expectError(p, 'wamp.error.canceled')
-    await sleep(1500) // the callee's late answer is discarded by the router
+    // The callee's late answer is discarded by the router: wait until it has been sent, then one acknowledged
+    // publish of the callee's (same transport, so the router has handled the late YIELD before it).
+    await waitUntil(() => slow.answered === slow.invoked, 'the late answers of the slow callee')
+    await withTimeout(callee1.publish('com.example.js.adv.barrier', [], {}, { acknowledge: true }), 'callee round trip')
     const res = await withTimeout(caller.call('com.example.js.adv.stream', [0]), 'call')
     expect(res === 'done' && callee1.isOpen && interrupts === 0, 'sessions usable after the cancel')
   })
@@ -235,7 +143,7 @@ async function main () {
     publisher.publish('com.example.js.adv.room1.temp', [21])
     publisher.publish('com.example.js.adv.room1.humidity', [50])
     await withTimeout(publisher.publish('com.example.js.adv.room2.temp', [19], {}, { acknowledge: true }), 'publish')
-    for (let i = 0; i < 100 && got.length < 2; i++) await sleep(20)
+    await waitUntil(() => got.length >= 2, 'two wildcard events') // room2 came last: humidity would be here
     expect(deepEq(got, [[21, 'com.example.js.adv.room1.temp'], [19, 'com.example.js.adv.room2.temp']]), `events ${show(got)}`)
   })
   await check('black/white lists (session, authid, authrole), exclude_me, disclose_me', async () => {
@@ -258,7 +166,7 @@ async function main () {
     let last
     for (const [marker, options] of sends) last = publisher.publish(topic, [marker], {}, options)
     await withTimeout(last, 'publish')
-    for (let i = 0; i < 100 && (got.sub[got.sub.length - 1] !== 'end' || got.pub[got.pub.length - 1] !== 'end'); i++) await sleep(20)
+    await waitUntil(() => got.sub[got.sub.length - 1] === 'end' && got.pub[got.pub.length - 1] === 'end', 'the end markers')
     expect(deepEq(got.sub, ['default', 'include-me', 'eligible-sub', 'eligible-authid', 'disclosed', 'end']), `subscriber got ${show(got.sub)}`)
     expect(deepEq(got.pub, ['include-me', 'exclude-sub', 'both-minus-sub', 'end']), `publisher got ${show(got.pub)}`)
     expect(publisherSeen === pid, `details.publisher ${show(publisherSeen)} (publisher ${pid})`)
@@ -274,17 +182,4 @@ async function main () {
   return finish(title)
 }
 
-function finish (title) {
-  for (const c of connections) { try { if (c.isOpen) c.close() } catch (e) {} }
-  console.log(`${title}: ${results.passed} passed, ${results.failed} failed`)
-  process.exit(results.failed === 0 && results.passed > 0 ? 0 : 1)
-}
-
-const overall = setTimeout(() => {
-  console.log(`FAIL overall: the checks did not finish within ${9 * opt.timeout} s`)
-  results.failed++
-  finish('autobahn-js')
-}, 9 * TIMEOUT_MS)
-overall.unref()
-
-main().catch((e) => { console.log(`FAIL driver: ${e && e.stack ? e.stack : e}`); results.failed++; finish('autobahn-js') })
+h.run('autobahn-js', main)

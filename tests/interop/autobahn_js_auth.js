@@ -11,31 +11,16 @@
 // Prints PASS/FAIL lines and "<title>: N passed, N failed"; exit 0 only if all passed, 77 without npm packages.
 'use strict'
 
-const path = require('path')
+const common = require('./interop_common')
+const { CheckFailed, expect } = common
 
-const opt = { serializer: 'json', timeout: 10 }
-const argv = process.argv.slice(2)
-for (let i = 0; i < argv.length; i++) {
-  const key = argv[i].replace(/^--/, '').replace(/-/g, '_')
-  opt[key] = argv[++i]
-}
-opt.timeout = Number(opt.timeout)
-if (!opt.url || !opt.realm || !opt.seed || !opt.authid || !opt.authrole) {
-  console.error('usage: autobahn_js_auth.js --url URL --realm REALM --seed HEX --authid ID [--cra-authid ID --cra-secret S]')
-  process.exit(2)
-}
-
-let autobahn, nacl
-try {
-  autobahn = require(path.join(__dirname, 'node_modules', 'autobahn'))
-  nacl = require(path.join(__dirname, 'node_modules', 'tweetnacl'))
-} catch (e) {
-  console.error(`autobahn_js_auth.js: cannot load autobahn/tweetnacl (run "npm ci" in ${__dirname}): ${e.message}`)
-  process.exit(77)
-}
-
-class CheckFailed extends Error {}
-function expect (cond, detail) { if (!cond) throw new CheckFailed(detail) }
+const opt = common.parseArgs(process.argv.slice(2), {
+  usage: 'autobahn_js_auth.js --url URL --realm REALM --seed HEX --authid ID [--cra-authid ID --cra-secret S]',
+  required: ['url', 'realm', 'seed', 'authid', 'authrole']
+})
+const { autobahn, tweetnacl: nacl } = common.loadModules('autobahn_js_auth.js', ['autobahn', 'tweetnacl'])
+const h = common.harness(opt, autobahn)
+const { check } = h
 
 function serializers () {
   return opt.serializer === 'msgpack' ? [new autobahn.serializer.MsgpackSerializer()] : [new autobahn.serializer.JSONSerializer()]
@@ -109,18 +94,6 @@ async function refused (conn, reason) {
 
 async function main () {
   const title = `autobahn-js auth ws+${opt.serializer}`
-  let passed = 0
-  let failed = 0
-  async function check (name, fn) {
-    try {
-      await fn()
-      passed++
-      console.log(`PASS ${name}`)
-    } catch (e) {
-      failed++
-      console.log(`FAIL ${name}: ${e.message}`)
-    }
-  }
   const stranger = Buffer.from(nacl.randomBytes(32)).toString('hex')
   await check('cryptosign (auth_cryptosign.create_connection) with authid',
     () => joins(cryptosignConnection(opt.seed, opt.authid), opt.authid, 'cryptosign', opt.authrole))
@@ -134,8 +107,7 @@ async function main () {
     await check('salted WAMP-CRA wrong secret is denied',
       () => refused(craConnection(opt.cra_authid, opt.cra_secret + 'x'), 'wamp.error.authentication_denied'))
   }
-  console.log(`${title}: ${passed} passed, ${failed} failed`)
-  process.exit(failed === 0 && passed > 0 ? 0 : 1)
+  h.finish(title)
 }
 
-main().catch((e) => { console.log(`FAIL driver: ${e.stack || e}`); process.exit(1) })
+h.run('autobahn-js auth', main)

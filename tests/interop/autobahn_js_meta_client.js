@@ -10,53 +10,17 @@
 // "<title>: N passed, N failed"; exit 0 only if all passed, 77 when the npm dependencies are missing.
 'use strict'
 
-const path = require('path')
+const common = require('./interop_common')
+const { CheckFailed, expect, deepEq, show } = common
 
-const opt = { url: null, serializer: 'json', timeout: 10 }
-for (let i = 2; i < process.argv.length; i++) {
-  const a = process.argv[i]
-  if (a === '--url') opt.url = process.argv[++i]
-  else if (a === '--serializer') opt.serializer = process.argv[++i]
-  else if (a === '--timeout') opt.timeout = Number(process.argv[++i])
-  else { console.error(`unknown argument ${a}`); process.exit(2) }
-}
-if (!opt.url || !['json', 'msgpack'].includes(opt.serializer) || !(opt.timeout > 0)) {
-  console.error('usage: autobahn_js_meta_client.js --url URL [--serializer json|msgpack] [--timeout SECONDS]')
-  process.exit(2)
-}
-
-let autobahn
-try {
-  autobahn = require(path.join(__dirname, 'node_modules', 'autobahn'))
-} catch (e) {
-  console.error(`autobahn_js_meta_client.js: cannot load autobahn (run "npm ci" in ${__dirname}): ${e.message}`)
-  process.exit(77)
-}
-
-const TIMEOUT_MS = opt.timeout * 1000
-class CheckFailed extends Error {}
-function expect (cond, detail) { if (!cond) throw new CheckFailed(detail) }
-function withTimeout (promise, what) {
-  let timer
-  return Promise.race([
-    Promise.resolve(promise),
-    new Promise((resolve, reject) => { timer = setTimeout(() => reject(new CheckFailed(`${what}: no answer within ${opt.timeout} s`)), TIMEOUT_MS) })
-  ]).finally(() => clearTimeout(timer))
-}
-const show = (v) => { try { return JSON.stringify(v) } catch (e) { return String(v) } }
-
-const results = { passed: 0, failed: 0 }
-async function check (name, fn) {
-  try {
-    await fn()
-    results.passed++
-    console.log(`PASS ${name}`)
-  } catch (e) {
-    results.failed++
-    if (e instanceof autobahn.Error) console.log(`FAIL ${name}: unexpected WAMP error ${e.error} args=${show(e.args)}`)
-    else console.log(`FAIL ${name}: ${e instanceof CheckFailed ? e.message : (e && e.stack) || show(e)}`)
-  }
-}
+const opt = common.parseArgs(process.argv.slice(2), {
+  usage: 'autobahn_js_meta_client.js --url URL [--serializer json|msgpack] [--timeout SECONDS]',
+  known: ['url', 'serializer', 'timeout']
+})
+common.traceIfAsked()
+const { autobahn } = common.loadModules('autobahn_js_meta_client.js', ['autobahn'])
+const h = common.harness(opt, autobahn)
+const { withTimeout, waitUntil, check, expectError, finish, connections, results } = h
 
 // A queue of events per topic: next() resolves with [args, kwargs] of the next event.
 function eventQueue () {
@@ -73,7 +37,6 @@ function eventQueue () {
   }
 }
 
-const connections = []
 function connect (name) {
   return withTimeout(new Promise((resolve, reject) => {
     const serializers = opt.serializer === 'msgpack' ? [new autobahn.serializer.MsgpackSerializer()] : [new autobahn.serializer.JSONSerializer()]
@@ -162,12 +125,4 @@ async function main () {
   return finish(title)
 }
 
-function finish (title) {
-  for (const c of connections) { try { if (c.isOpen) c.close() } catch (e) {} }
-  console.log(`${title}: ${results.passed} passed, ${results.failed} failed`)
-  process.exit(results.failed === 0 && results.passed > 0 ? 0 : 1)
-}
-
-const overall = setTimeout(() => { console.log(`FAIL overall: not finished within ${9 * opt.timeout} s`); results.failed++; finish('autobahn-js meta') }, 9 * TIMEOUT_MS)
-overall.unref()
-main().catch((e) => { console.log(`FAIL driver: ${e && e.stack ? e.stack : e}`); results.failed++; finish('autobahn-js meta') })
+h.run('autobahn-js meta', main)

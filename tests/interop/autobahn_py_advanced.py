@@ -67,8 +67,10 @@ class AdvancedRunner(abpy.Runner):
 
         # --- call timeout (§11.3) and canceling (§11.4) ---------------------------------------------------
         interrupted = asyncio.Queue()
+        invoked = asyncio.Queue()
 
         async def slow(tag):
+            invoked.put_nowait(tag)
             try:
                 await asyncio.sleep(30)
             except asyncio.CancelledError:
@@ -89,7 +91,8 @@ class AdvancedRunner(abpy.Runner):
 
         async def cancel():
             fut = caller.call("com.example.adv.slow", "c")
-            await asyncio.sleep(0.3)
+            while (tag := await self.step(invoked.get())) != "c":  # the INVOCATION is at the callee: cancel now
+                pass
             fut.cancel()
             try:
                 await self.step(fut)

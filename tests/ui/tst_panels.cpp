@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench panels (offscreen) against the built-in router in process: subscribe (event log, topic
-// tree, filters, pause, cap, payload viewer, plot), call, publish and register (mock) panels. Every model
-// runs under QAbstractItemModelTester.
+// tree, filters, pause, cap, payload viewer, plot), call, publish and register (mock) panels, and the panels in
+// the window. Every model runs under QAbstractItemModelTester. The models on their own: tst_models.
+
+#include "fakes/routerfixture.h"
+#include "fakes/testutil.h"
 
 #include "client/connection.h"
 #include "settings/secretstore.h"
@@ -35,9 +38,10 @@
 
 using namespace wb;
 using wamp::Value;
+using wb::testing::RouterFixture;
+using wb::testing::s;
 
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
 using Tester = QAbstractItemModelTester;
 constexpr auto kMode = QAbstractItemModelTester::FailureReportingMode::QtTest;
 } // namespace
@@ -46,132 +50,16 @@ class TstPanels : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<router::Router> m_router;
-    QUrl m_url;
+    RouterFixture m_f;
 
     std::unique_ptr<session::Session> join(codec::SerializerId ser = codec::SerializerId::Json)
     {
-        auto sess = std::make_unique<session::Session>();
-        QSignalSpy joined(sess.get(), &session::Session::joined);
-        transport::ConnectOptions c;
-        c.url = m_url;
-        c.serializer = ser;
-        sess->open(c, {});
-        if (!QTest::qWaitFor([&] { return !joined.isEmpty(); }, 5000))
-            return nullptr;
-        return sess;
+        return RouterFixture::joinAt(m_f.ws, ser);
     }
 
 private slots:
-    void initTestCase()
-    {
-        router::RouterConfig cfg = router::RouterConfig::defaults();
-        cfg.listeners = {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))}};
-        m_router = std::make_unique<router::Router>(cfg);
-        QVERIFY(m_router->start().ok());
-        m_url = m_router->listeningUrls().first();
-    }
-    void cleanupTestCase() { m_router.reset(); }
-
-    // ---- models on their own ----
-
-    void eventLogModelCapAndFilter()
-    {
-        inspect::ReceivedEventLog store(100);
-        ui::EventLogModel all(&store);
-        ui::EventLogModel filtered(&store);
-        Tester t1(&all, kMode);
-        Tester t2(&filtered, kMode);
-        inspect::EventFilter f;
-        f.search = s("7$");
-        f.searchIsRegex = true;
-        filtered.setFilter(f);
-        for (int i = 0; i < 1000; ++i) {
-            store.append(i, 1, s("t.%1").arg(i % 10), 0, wamp::List{i}, {});
-            if (i % 97 == 0) {
-                all.refresh();
-                filtered.refresh();
-            }
-        }
-        all.refresh();
-        filtered.refresh();
-        QCOMPARE(all.rowCount(), 100);
-        QCOMPARE(all.seqAt(0), quint64(900));
-        QCOMPARE(all.index(99, ui::EventLogModel::TopicColumn).data().toString(), s("t.9"));
-        QCOMPARE(all.index(99, ui::EventLogModel::PayloadColumn).data().toString(), s("[999]"));
-        // topics t.7 (and payloads ending in 7) among the last 100
-        QCOMPARE(filtered.rowCount(), 10);
-        for (int r = 0; r < filtered.rowCount(); ++r)
-            QCOMPARE(filtered.index(r, ui::EventLogModel::TopicColumn).data().toString(), s("t.7"));
-        // paused: new events wait, dropped ones still go
-        all.setPaused(true);
-        for (int i = 0; i < 30; ++i)
-            store.append(2000 + i, 1, s("t.x"), 0, {}, {});
-        all.refresh();
-        QCOMPARE(all.rowCount(), 70);
-        all.setPaused(false);
-        all.refresh();
-        QCOMPARE(all.rowCount(), 100);
-        store.clear();
-        all.resetFromStore();
-        QCOMPARE(all.rowCount(), 0);
-    }
-
-    void topicTreeModel()
-    {
-        inspect::ReceivedEventLog store;
-        ui::TopicTreeModel m(&store);
-        Tester t(&m, kMode);
-        store.append(1, 1, s("com.a.x"), 0, {1}, {});
-        store.append(2, 1, s("com.a.y"), 0, {2}, {});
-        store.append(3, 1, s("com.a.x"), 0, {3}, {});
-        store.append(4, 1, s("org.b"), 0, {4}, {});
-        m.refresh();
-        QCOMPARE(m.rowCount(), 2); // com, org
-        const QModelIndex x = m.indexOfTopic(s("com.a.x"));
-        QVERIFY(x.isValid());
-        QCOMPARE(x.siblingAtColumn(ui::TopicTreeModel::CountColumn).data().toULongLong(), 2ULL);
-        QCOMPARE(x.siblingAtColumn(ui::TopicTreeModel::LastPayloadColumn).data().toString(), s("[3]"));
-        QCOMPARE(x.parent().siblingAtColumn(ui::TopicTreeModel::CountColumn).data().toULongLong(), 3ULL); // com.a
-        QCOMPARE(x.data(ui::TopicTreeModel::TopicRole).toString(), s("com.a.x"));
-        store.clear();
-        m.refresh();
-        QCOMPARE(m.rowCount(), 0);
-    }
-
-    void valueTreeModel()
-    {
-        ui::ValueTreeModel m;
-        Tester t(&m, kMode);
-        m.setValue(Value(wamp::Dict{{s("args"), Value(wamp::List{1, Value::bytes("\x01\xff")})},
-                                    {s("kwargs"), Value(wamp::Dict{{s("n"), Value(s("x"))}})}}));
-        QCOMPARE(m.rowCount(), 2);
-        const QModelIndex args = m.index(0, 0);
-        QCOMPARE(args.data().toString(), s("args"));
-        QCOMPARE(m.rowCount(args), 2);
-        QCOMPARE(m.index(1, ui::ValueTreeModel::ValueColumn, args).data().toString(), s("0x01ff"));
-        QCOMPARE(m.index(1, ui::ValueTreeModel::TypeColumn, args).data().toString(), Value::kindName(Value::Kind::Bytes));
-    }
-
-    void jsonEditor()
-    {
-        ui::JsonEditor e(ui::JsonEditor::Expect::Array);
-        QVERIFY(e.isValid()); // blank = no args
-        QSignalSpy validity(&e, &ui::JsonEditor::validityChanged);
-        e.setText(s("[1,\n  2,,]"));
-        QVERIFY(!e.isValid());
-        QVERIFY2(e.errorText().startsWith(s("line 2, column 5")), qPrintable(e.errorText()));
-        QCOMPARE(validity.size(), 1);
-        e.setText(s("{\"a\": 1}"));
-        QVERIFY(!e.isValid());
-        QVERIFY(e.errorText().contains(s("array")));
-        e.setText(s("[1, \"two\"]"));
-        QVERIFY(e.isValid());
-        QCOMPARE(e.value(), Value(wamp::List{1, s("two")}));
-        e.setValidationEnabled(false);
-        e.setText(s("[\"{{args[0]}}\""));
-        QVERIFY(e.isValid());
-    }
+    void initTestCase() { QVERIFY(m_f.start(router::RouterConfig::defaults())); }
+    void cleanupTestCase() { m_f.router.reset(); }
 
     // ---- subscribe panel ----
 
@@ -186,7 +74,7 @@ private slots:
         Tester tValue(panel.payloadView()->treeModel(), kMode);
         QSignalSpy joined(sub.get(), &session::Session::joined);
         transport::ConnectOptions c;
-        c.url = m_url;
+        c.url = m_f.ws;
         sub->open(c, {});
         QTRY_COMPARE(joined.size(), 1);
         QTRY_VERIFY(panel.subscribeButton()->isEnabled());
@@ -274,10 +162,10 @@ private slots:
         // unsubscribe: no more events
         panel.unsubscribeRow(0);
         QCOMPARE(panel.subscriptionCount(), 0);
-        bool acked = false;
-        pub->publish(s("com.test.a"), {1}, {}, {{s("acknowledge"), Value(true)}}, [&](quint64) { acked = true; });
-        QTRY_VERIFY(acked);
-        QTest::qWait(3 * ui::SubscribePanel::kRefreshMs);
+        QVERIFY(RouterFixture::barrier(*sub)); // the router has handled the UNSUBSCRIBE
+        QVERIFY(RouterFixture::publish(*pub, s("com.test.a"), {1}));
+        QVERIFY(RouterFixture::barrier(*sub)); // an EVENT routed to sub would have arrived by now
+        panel.refreshNow();
         QCOMPARE(m->rowCount(), 0);
 
         // leaving disables the actions
@@ -569,7 +457,7 @@ private slots:
         o.settings = &settings;
         o.secrets = &secrets;
         ui::ConnectionWorkspace::setPanelFactory(&ui::panels::install);
-        ui::MainWindow w(m_router.get(), o);
+        ui::MainWindow w(m_f.router.get(), o);
         w.show();
         client::Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
         QVERIFY(local);
@@ -640,7 +528,7 @@ private slots:
         QCOMPARE(sub.subscriptionCount(), 0);
         QTRY_COMPARE(reg.mock(0)->state(), mock::MockResponder::State::Disabled);
         transport::ConnectOptions c;
-        c.url = m_url;
+        c.url = m_f.ws;
         me->open(c, {});
         QTRY_COMPARE(sub.subscriptionCount(), 1);
         QTRY_COMPARE(reg.mock(0)->state(), mock::MockResponder::State::Registered);

@@ -7,7 +7,7 @@
 // Lookups do not scan every pattern: prefix entries are found by probing the URI's own prefixes, one hash look-up
 // per distinct prefix length in the index (prefix matching is a plain string prefix, "a.b" matches "a.bc", so the
 // probe is by length, not by dot-component); wildcard entries are grouped by component count, since a wildcard
-// pattern only matches URIs with as many components.
+// pattern only matches URIs with as many components, and kept split so that a look-up splits only the URI.
 
 #include "wamp/message.h"
 #include "wamp/uri.h"
@@ -15,6 +15,8 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <QStringView>
 
 #include <map>
 #include <optional>
@@ -35,7 +37,10 @@ public:
     {
         switch (policy) {
         case wamp::MatchPolicy::Prefix: return m_prefix.value(uri);
-        case wamp::MatchPolicy::Wildcard: return m_wildcard.value(uriComponentCount(uri)).value(uri);
+        case wamp::MatchPolicy::Wildcard: {
+            const auto group = m_wildcard.constFind(uriComponentCount(uri));
+            return group == m_wildcard.cend() ? nullptr : group->value(uri).entry;
+        }
         case wamp::MatchPolicy::Exact: break;
         }
         return m_exact.value(uri);
@@ -50,7 +55,9 @@ public:
                 ++m_prefixLengths[uri.size()];
             m_prefix.insert(uri, entry);
             return;
-        case wamp::MatchPolicy::Wildcard: m_wildcard[uriComponentCount(uri)].insert(uri, entry); return;
+        case wamp::MatchPolicy::Wildcard:
+            m_wildcard[uriComponentCount(uri)].insert(uri, Wildcard{uri.split(u'.'), entry});
+            return;
         case wamp::MatchPolicy::Exact: break;
         }
         m_exact.insert(uri, entry);
@@ -105,14 +112,15 @@ public:
         const auto group = m_wildcard.constFind(uriComponentCount(uri));
         if (group == m_wildcard.cend())
             return nullptr;
+        const QList<QStringView> parts = QStringView(uri).split(u'.');
         T *best = nullptr;
         QString bestPattern;
         for (auto it = group->cbegin(); it != group->cend(); ++it) {
-            if (!wamp::uriMatches(uri, it.key(), wamp::MatchPolicy::Wildcard))
+            if (!it->matches(parts))
                 continue;
             if (!best || wamp::wildcardBeats(it.key(), bestPattern)
                 || (!wamp::wildcardBeats(bestPattern, it.key()) && it.key() < bestPattern)) {
-                best = it.value();
+                best = it->entry;
                 bestPattern = it.key();
             }
         }
@@ -133,19 +141,36 @@ public:
         }
         const auto group = m_wildcard.constFind(uriComponentCount(uri));
         if (group != m_wildcard.cend()) {
+            const QList<QStringView> parts = QStringView(uri).split(u'.');
             for (auto it = group->cbegin(); it != group->cend(); ++it) {
-                if (wamp::uriMatches(uri, it.key(), wamp::MatchPolicy::Wildcard))
-                    out.append(it.value());
+                if (it->matches(parts))
+                    out.append(it->entry);
             }
         }
         return out;
     }
 
 private:
+    struct Wildcard
+    {
+        QStringList parts; ///< the pattern's components; empty = matches any one component
+        T *entry = nullptr;
+
+        /// wamp::uriMatches(uri, pattern, Wildcard) with both already split (same component count).
+        bool matches(const QList<QStringView> &uriParts) const
+        {
+            for (qsizetype i = 0; i < parts.size(); ++i) {
+                if (!parts.at(i).isEmpty() && parts.at(i) != uriParts.at(i))
+                    return false;
+            }
+            return true;
+        }
+    };
+
     QHash<QString, T *> m_exact;
     QHash<QString, T *> m_prefix;
     std::map<qsizetype, int> m_prefixLengths;  ///< prefix length -> number of prefix entries that long
-    QHash<int, QHash<QString, T *>> m_wildcard; ///< component count -> pattern -> entry
+    QHash<int, QHash<QString, Wildcard>> m_wildcard; ///< component count -> pattern -> entry
 };
 
 /// SUBSCRIBE/REGISTER.Options.match and the URI checked for that policy. On a bad option or URI, sends

@@ -144,14 +144,6 @@ Dict Broker::features()
     };
 }
 
-quint64 Broker::newSubscriptionId() const
-{
-    quint64 id = randomId();
-    while (m_byId.count(id))
-        id = randomId();
-    return id;
-}
-
 void Broker::onSubscribe(RouterSession &session, const Message &m)
 {
     const quint64 request = m.requestId();
@@ -179,7 +171,7 @@ void Broker::onSubscribe(RouterSession &session, const Message &m)
 Broker::Subscription *Broker::createSubscription(const QString &topic, MatchPolicy policy)
 {
     auto owned = std::make_unique<Subscription>();
-    owned->id = newSubscriptionId();
+    owned->id = unusedRandomId(m_byId);
     owned->uri = topic;
     owned->match = policy;
     owned->created = QDateTime::currentDateTimeUtc();

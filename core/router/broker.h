@@ -66,7 +66,6 @@ public:
 private:
     using Acceptor = std::function<bool(const RouterSession &)>;
     void removeSubscriber(Subscription *sub, RouterSession *session);
-    quint64 newSubscriptionId() const;
     Subscription *createSubscription(const QString &topic, wamp::MatchPolicy policy);
     /// Deliver, record history, retain. \a excluded: the publisher with exclude_me; \a accept: black/white lists
     /// (empty = everybody); \a storable: no session-ID lists, so history/retention may keep it.

@@ -105,7 +105,6 @@ private:
 
     Registration *bestMatch(const QString &uri) const;
     void removeCallee(Registration *reg, RouterSession *session);
-    quint64 newRegistrationId() const;
     /// Find the invocation a YIELD/ERROR refers to. Unknown but issued earlier: nullptr (discard, late answer);
     /// never issued to this session: protocol violation (also nullptr; \a violated set).
     Invocation *invocationFor(RouterSession &callee, const wamp::Message &m, bool *violated);

@@ -48,14 +48,6 @@ QString Dealer::invokePolicyName(InvokePolicy policy)
     return QStringLiteral("single");
 }
 
-quint64 Dealer::newRegistrationId() const
-{
-    quint64 id = randomId();
-    while (m_byId.count(id))
-        id = randomId();
-    return id;
-}
-
 Dealer::Registration *Dealer::bestMatch(const QString &uri) const
 {
     // Precedence (wamp-notes §11.6): exact > longest prefix > best wildcard, ties by pattern (see UriIndex).
@@ -103,7 +95,7 @@ void Dealer::onRegister(RouterSession &session, const Message &m)
         }
     } else {
         auto owned = std::make_unique<Registration>();
-        owned->id = newRegistrationId();
+        owned->id = unusedRandomId(m_byId);
         owned->uri = procedure;
         owned->match = *policy;
         owned->invoke = *invoke;

@@ -9,6 +9,7 @@
 // probe is by length, not by dot-component); wildcard entries are grouped by component count, since a wildcard
 // pattern only matches URIs with as many components, and kept split so that a look-up splits only the URI.
 
+#include "wamp/ids.h"
 #include "wamp/message.h"
 #include "wamp/uri.h"
 
@@ -172,6 +173,16 @@ private:
     std::map<qsizetype, int> m_prefixLengths;  ///< prefix length -> number of prefix entries that long
     QHash<int, QHash<QString, Wildcard>> m_wildcard; ///< component count -> pattern -> entry
 };
+
+/// A random WAMP ID that is not yet a key of \a byId (subscription and registration IDs).
+template <typename Map>
+quint64 unusedRandomId(const Map &byId)
+{
+    quint64 id = wamp::randomId();
+    while (byId.count(id))
+        id = wamp::randomId();
+    return id;
+}
 
 /// SUBSCRIBE/REGISTER.Options.match and the URI checked for that policy. On a bad option or URI, sends
 /// ERROR(\a requestType, \a request) to \a session (wamp.error.invalid_argument / invalid_uri) and returns nullopt.

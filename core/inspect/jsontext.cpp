@@ -61,36 +61,8 @@ JsonParse parseJsonText(const QString &text)
 
 namespace {
 
-void appendString(QString &out, const QString &s)
+void appendScalar(QString &out, const Value &v, BytesStyle bytes)
 {
-    out += QLatin1Char('"');
-    for (const QChar c : s) {
-        switch (c.unicode()) {
-        case '"': out += QLatin1String("\\\""); break;
-        case '\\': out += QLatin1String("\\\\"); break;
-        case '\n': out += QLatin1String("\\n"); break;
-        case '\r': out += QLatin1String("\\r"); break;
-        case '\t': out += QLatin1String("\\t"); break;
-        case '\b': out += QLatin1String("\\b"); break;
-        case '\f': out += QLatin1String("\\f"); break;
-        default:
-            if (c.unicode() < 0x20)
-                out += QStringLiteral("\\u%1").arg(uint(c.unicode()), 4, 16, QLatin1Char('0'));
-            else
-                out += c;
-        }
-    }
-    out += QLatin1Char('"');
-}
-
-void append(QString &out, const Value &v, bool hex, int indent, int level)
-{
-    const auto newline = [&](int lvl) {
-        if (indent > 0) {
-            out += QLatin1Char('\n');
-            out += QString(lvl * indent, QLatin1Char(' '));
-        }
-    };
     switch (v.kind()) {
     case Value::Kind::Null: out += QLatin1String("null"); break;
     case Value::Kind::Bool: out += v.toBool() ? QLatin1String("true") : QLatin1String("false"); break;
@@ -108,68 +80,122 @@ void append(QString &out, const Value &v, bool hex, int indent, int level)
         }
         break;
     }
-    case Value::Kind::String: appendString(out, v.toString()); break;
+    case Value::Kind::String: wamp::appendJsonString(out, v.toString()); break;
     case Value::Kind::Bytes:
-        if (hex)
+        if (bytes == BytesStyle::Hex)
             out += QLatin1String("\"0x") + QString::fromLatin1(v.toBytes().toHex()) + QLatin1Char('"');
         else
-            appendString(out, QChar(0) + QString::fromLatin1(v.toBytes().toBase64()));
+            wamp::appendJsonString(out, QString(QChar(0) + QString::fromLatin1(v.toBytes().toBase64())));
         break;
-    case Value::Kind::List: {
-        const wamp::List &l = *v.listPtr();
-        if (l.isEmpty()) {
+    case Value::Kind::List:
+    case Value::Kind::Dict: break;
+    }
+}
+
+/// The one-line form with ", " and ": " separators; false (and \a out unusable) once it is longer than \a budget.
+bool appendInline(QString &out, const Value &v, BytesStyle bytes, qsizetype budget)
+{
+    if (const wamp::List *l = v.listPtr()) {
+        out += QLatin1Char('[');
+        for (qsizetype i = 0; i < l->size(); ++i) {
+            if (i)
+                out += QLatin1String(", ");
+            if (!appendInline(out, l->at(i), bytes, budget))
+                return false;
+        }
+        out += QLatin1Char(']');
+    } else if (const wamp::Dict *d = v.dictPtr()) {
+        out += QLatin1Char('{');
+        bool first = true;
+        for (auto it = d->cbegin(); it != d->cend(); ++it) {
+            if (!first)
+                out += QLatin1String(", ");
+            first = false;
+            wamp::appendJsonString(out, it.key());
+            out += QLatin1String(": ");
+            if (!appendInline(out, it.value(), bytes, budget))
+                return false;
+        }
+        out += QLatin1Char('}');
+    } else {
+        appendScalar(out, v, bytes);
+    }
+    return out.size() <= budget;
+}
+
+void append(QString &out, const Value &v, const JsonTextOptions &o, int level)
+{
+    const wamp::List *list = v.listPtr();
+    const wamp::Dict *dict = v.dictPtr();
+    if (!list && !dict) {
+        appendScalar(out, v, o.bytes);
+        return;
+    }
+    if (o.indent > 0 && o.inlineWidth > 0) {
+        QString line;
+        if (appendInline(line, v, o.bytes, o.inlineWidth)) {
+            out += line;
+            return;
+        }
+    }
+    const auto newline = [&](int lvl) {
+        if (o.indent > 0) {
+            out += QLatin1Char('\n');
+            out += QString(lvl * o.indent, QLatin1Char(' '));
+        }
+    };
+    if (list) {
+        if (list->isEmpty()) {
             out += QLatin1String("[]");
-            break;
+            return;
         }
         out += QLatin1Char('[');
-        for (qsizetype i = 0; i < l.size(); ++i) {
+        for (qsizetype i = 0; i < list->size(); ++i) {
             if (i)
                 out += QLatin1Char(',');
             newline(level + 1);
-            append(out, l.at(i), hex, indent, level + 1);
+            append(out, list->at(i), o, level + 1);
         }
         newline(level);
         out += QLatin1Char(']');
-        break;
+        return;
     }
-    case Value::Kind::Dict: {
-        const wamp::Dict &d = *v.dictPtr();
-        if (d.isEmpty()) {
-            out += QLatin1String("{}");
-            break;
-        }
-        out += QLatin1Char('{');
-        bool first = true;
-        for (auto it = d.cbegin(); it != d.cend(); ++it) {
-            if (!first)
-                out += QLatin1Char(',');
-            first = false;
-            newline(level + 1);
-            appendString(out, it.key());
-            out += indent > 0 ? QLatin1String(": ") : QLatin1String(":");
-            append(out, it.value(), hex, indent, level + 1);
-        }
-        newline(level);
-        out += QLatin1Char('}');
-        break;
+    if (dict->isEmpty()) {
+        out += QLatin1String("{}");
+        return;
     }
+    out += QLatin1Char('{');
+    bool first = true;
+    for (auto it = dict->cbegin(); it != dict->cend(); ++it) {
+        if (!first)
+            out += QLatin1Char(',');
+        first = false;
+        newline(level + 1);
+        wamp::appendJsonString(out, it.key());
+        out += o.indent > 0 ? QLatin1String(": ") : QLatin1String(":");
+        append(out, it.value(), o, level + 1);
     }
+    newline(level);
+    out += QLatin1Char('}');
 }
 
 } // namespace
 
-QString toPrettyJson(const Value &value, bool bytesAsHex, int indent)
+QString toJsonText(const Value &value, const JsonTextOptions &options)
 {
     QString out;
-    append(out, value, bytesAsHex, indent, 0);
+    append(out, value, options, 0);
     return out;
 }
 
-QString toCompactJson(const Value &value, bool bytesAsHex)
+QString toPrettyJson(const Value &value, BytesStyle bytes, int indent)
 {
-    QString out;
-    append(out, value, bytesAsHex, 0, 0);
-    return out;
+    return toJsonText(value, JsonTextOptions{indent, 0, bytes});
+}
+
+QString toCompactJson(const Value &value, BytesStyle bytes)
+{
+    return toJsonText(value, JsonTextOptions{0, 0, bytes});
 }
 
 } // namespace wb::inspect

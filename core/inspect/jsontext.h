@@ -33,10 +33,25 @@ JsonParse parseJsonText(const QString &text);
 /// Convert a 0-based UTF-8 byte \a offset in \a utf8 to a 1-based line/column (column counted in UTF-16 units).
 void offsetToLineColumn(const QByteArray &utf8, qint64 offset, int *line, int *column);
 
-/// Indented JSON for display. Bytes are shown as "0x0a0b..." hex strings when \a bytesAsHex, otherwise with
-/// the WAMP "\u0000"+base64 convention (so the text parses back to the same value).
-QString toPrettyJson(const wamp::Value &value, bool bytesAsHex = true, int indent = 2);
-/// One-line JSON (same bytes convention as toPrettyJson).
-QString toCompactJson(const wamp::Value &value, bool bytesAsHex = true);
+/// How bytes values are shown. Wamp: the WAMP JSON convention "\u0000"+base64, which parseJsonText() (the
+/// editors) and the CLI read back as the same bytes, so it is what every display uses. Hex: "0x0a0b..." as a plain
+/// string, for text where a value is spliced into a string and never parsed back (mock templates).
+enum class BytesStyle { Wamp, Hex };
+
+struct JsonTextOptions
+{
+    int indent = 2;      ///< spaces per level; 0 = one line without spaces
+    int inlineWidth = 0; ///< with indent > 0: lists/dicts whose one-line form ("[1, 2]") fits stay on one line
+    BytesStyle bytes = BytesStyle::Wamp;
+};
+
+/// The one display-JSON printer (panels, traffic log, event log): exact 64-bit integers, shortest round-trip
+/// doubles with ".0" kept, non-finite doubles as null, strings escaped as wamp::appendJsonString(). Never for the
+/// wire: use the JSON serializer.
+QString toJsonText(const wamp::Value &value, const JsonTextOptions &options = {});
+/// Indented JSON, every container expanded.
+QString toPrettyJson(const wamp::Value &value, BytesStyle bytes = BytesStyle::Wamp, int indent = 2);
+/// One-line JSON without spaces.
+QString toCompactJson(const wamp::Value &value, BytesStyle bytes = BytesStyle::Wamp);
 
 } // namespace wb::inspect

@@ -155,9 +155,9 @@ QString ReceivedEventLog::preview(quint64 seq, int maxChars) const
     wamp::Dict k;
     if (!payload(seq, &a, &k))
         return QString();
-    QString s = toCompactJson(Value(a), true);
+    QString s = toCompactJson(Value(a));
     if (!k.isEmpty())
-        s += QLatin1Char(' ') + toCompactJson(Value(k), true);
+        s += QLatin1Char(' ') + toCompactJson(Value(k));
     if (s.size() > maxChars)
         s = s.left(maxChars - 1) + QChar(0x2026);
     return s;

@@ -12,7 +12,7 @@ namespace {
 QString escapeInString(const QString &s)
 {
     // toCompactJson of a string gives "...", escaped: drop the quotes.
-    const QString q = inspect::toCompactJson(Value(s), false);
+    const QString q = inspect::toCompactJson(Value(s));
     return q.mid(1, q.size() - 2);
 }
 } // namespace
@@ -44,14 +44,14 @@ Result<QString> renderTemplateText(const QString &tmpl, const Value &root)
                                    && (out.size() < 2 || out.at(out.size() - 2) != QLatin1Char('\\'));
                 if (whole) {
                     out.chop(1);
-                    out += inspect::toCompactJson(*v, false);
+                    out += inspect::toCompactJson(*v);
                     i = after + 1;
                     inString = false;
                     continue;
                 }
-                out += escapeInString(v->isString() ? v->toString() : inspect::toCompactJson(*v, true));
+                out += escapeInString(v->isString() ? v->toString() : inspect::toCompactJson(*v, inspect::BytesStyle::Hex));
             } else {
-                out += inspect::toCompactJson(*v, false);
+                out += inspect::toCompactJson(*v);
             }
             i = after;
             continue;

@@ -6,6 +6,7 @@
 #include "realm.h"
 #include "routerlogging.h"
 #include "routersession.h"
+#include "uriindex.h"
 #include "codec/serializer.h"
 #include "wamp/errors.h"
 #include "wamp/ids.h"
@@ -119,7 +120,7 @@ Broker::Broker(Realm &realm, RouterStats &stats) : m_realm(realm), m_stats(stats
         const auto policy = parseMatchPolicy(h.match);
         if (!policy)
             continue; // validated by RouterConfig
-        Subscription *sub = index(*policy).value(h.uri);
+        Subscription *sub = m_index.find(h.uri, *policy);
         if (!sub)
             sub = createSubscription(h.uri, *policy);
         sub->pinned = true;
@@ -143,45 +144,15 @@ Dict Broker::features()
     };
 }
 
-QHash<QString, Broker::Subscription *> &Broker::index(MatchPolicy policy)
-{
-    switch (policy) {
-    case MatchPolicy::Prefix: return m_prefix;
-    case MatchPolicy::Wildcard: return m_wildcard;
-    case MatchPolicy::Exact: break;
-    }
-    return m_exact;
-}
-
-quint64 Broker::newSubscriptionId() const
-{
-    quint64 id = randomId();
-    while (m_byId.count(id))
-        id = randomId();
-    return id;
-}
-
 void Broker::onSubscribe(RouterSession &session, const Message &m)
 {
     const quint64 request = m.requestId();
     const Dict options = m.dict();
     const QString topic = m.uri();
-    const Value matchValue = options.value(QStringLiteral("match"));
-    std::optional<MatchPolicy> policy = MatchPolicy::Exact;
-    if (!matchValue.isNull())
-        policy = matchValue.isString() ? parseMatchPolicy(matchValue.toString()) : std::nullopt;
-    if (!policy) {
-        session.send(Message::error(MessageType::Subscribe, request, {}, uris::invalidArgument,
-                                    {QStringLiteral("option match must be \"exact\", \"prefix\" or \"wildcard\", got %1")
-                                         .arg(matchValue.toDebugString())}));
+    const std::optional<MatchPolicy> policy = parseMatchOption(session, MessageType::Subscribe, request, options, topic);
+    if (!policy)
         return;
-    }
-    const QString problem = uriProblem(topic, UriStrictness::Loose, emptyComponentsFor(*policy));
-    if (!problem.isEmpty()) {
-        session.send(Message::error(MessageType::Subscribe, request, {}, uris::invalidUri, {problem}));
-        return;
-    }
-    Subscription *sub = index(*policy).value(topic);
+    Subscription *sub = m_index.find(topic, *policy);
     const bool created = !sub;
     if (!sub)
         sub = createSubscription(topic, *policy);
@@ -200,13 +171,13 @@ void Broker::onSubscribe(RouterSession &session, const Message &m)
 Broker::Subscription *Broker::createSubscription(const QString &topic, MatchPolicy policy)
 {
     auto owned = std::make_unique<Subscription>();
-    owned->id = newSubscriptionId();
+    owned->id = unusedRandomId(m_byId);
     owned->uri = topic;
     owned->match = policy;
     owned->created = QDateTime::currentDateTimeUtc();
     Subscription *sub = owned.get();
     m_byId.emplace(sub->id, std::move(owned));
-    index(policy).insert(topic, sub);
+    m_index.insert(topic, policy, sub);
     return sub;
 }
 
@@ -216,7 +187,7 @@ void Broker::removeSubscriber(Subscription *sub, RouterSession *session)
     const bool deleted = sub->subscribers.isEmpty() && !sub->pinned;
     m_realm.meta().unsubscribed(*session, *sub, deleted);
     if (deleted) {
-        index(sub->match).remove(sub->uri);
+        m_index.remove(sub->uri, sub->match);
         m_byId.erase(sub->id); // deletes sub
     }
 }
@@ -229,28 +200,12 @@ const Broker::Subscription *Broker::subscription(quint64 id) const
 
 const Broker::Subscription *Broker::lookup(const QString &uri, MatchPolicy policy) const
 {
-    switch (policy) {
-    case MatchPolicy::Prefix: return m_prefix.value(uri);
-    case MatchPolicy::Wildcard: return m_wildcard.value(uri);
-    case MatchPolicy::Exact: break;
-    }
-    return m_exact.value(uri);
+    return m_index.find(uri, policy);
 }
 
 QList<Broker::Subscription *> Broker::matching(const QString &topic) const
 {
-    QList<Subscription *> matches;
-    if (Subscription *s = m_exact.value(topic))
-        matches.append(s);
-    for (auto it = m_prefix.cbegin(); it != m_prefix.cend(); ++it) {
-        if (topic.startsWith(it.key()))
-            matches.append(it.value());
-    }
-    for (auto it = m_wildcard.cbegin(); it != m_wildcard.cend(); ++it) {
-        if (uriMatches(topic, it.key(), MatchPolicy::Wildcard))
-            matches.append(it.value());
-    }
-    return matches;
+    return m_index.matching(topic);
 }
 
 QList<const Broker::Subscription *> Broker::all() const

@@ -5,6 +5,7 @@
 // one subscription ID is shared by all its subscribers. Hot path: an EVENT is encoded once per
 // (subscription, serializer) and the same bytes go to every subscriber of that subscription using that serializer.
 
+#include "uriindex.h"
 #include "wamp/message.h"
 #include "wamp/uri.h"
 
@@ -64,9 +65,7 @@ public:
 
 private:
     using Acceptor = std::function<bool(const RouterSession &)>;
-    QHash<QString, Subscription *> &index(wamp::MatchPolicy policy);
     void removeSubscriber(Subscription *sub, RouterSession *session);
-    quint64 newSubscriptionId() const;
     Subscription *createSubscription(const QString &topic, wamp::MatchPolicy policy);
     /// Deliver, record history, retain. \a excluded: the publisher with exclude_me; \a accept: black/white lists
     /// (empty = everybody); \a storable: no session-ID lists, so history/retention may keep it.
@@ -78,9 +77,7 @@ private:
     Realm &m_realm;
     RouterStats &m_stats;
     std::unordered_map<quint64, std::unique_ptr<Subscription>> m_byId;
-    QHash<QString, Subscription *> m_exact;
-    QHash<QString, Subscription *> m_prefix;
-    QHash<QString, Subscription *> m_wildcard;
+    UriIndex<Subscription> m_index;
     QHash<RouterSession *, QSet<quint64>> m_bySession;
 };
 

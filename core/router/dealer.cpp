@@ -1,66 +1,38 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Dealer: CALL / YIELD / ERROR / CANCEL routing and leaving sessions. Registrations: dealerregistrations.cpp;
+// call timeouts: dealertimeouts.cpp.
 #include "dealer.h"
 
+#include "dealer_p.h"
 #include "metaapi.h"
 #include "realm.h"
-#include "router.h"
-#include "routerlogging.h"
 #include "routersession.h"
 #include "wamp/errors.h"
-#include "wamp/ids.h"
-
-#include <QRandomGenerator>
-#include <QTimerEvent>
+#include "router.h"
+#include "routerlogging.h"
 
 #include <limits>
 
 namespace wb::router {
 
 using namespace wb::wamp;
+using namespace wb::router::dealerdetail;
 
 namespace {
-const QString kCallee = QStringLiteral("callee");
-const QString kCallCanceling = QStringLiteral("call_canceling");
-const QString kCallCancelling = QStringLiteral("call_cancelling"); // spelling seen in the wild (wamp-notes §5.4)
 const QString kCaller = QStringLiteral("caller");
 const QString kProgressive = QStringLiteral("progressive_call_results");
-const QString kProgressiveInvocations = QStringLiteral("progressive_call_invocations");
 const QString kProgressiveCalls = QStringLiteral("progressive_calls"); // older name (Bondy, CppWAMP)
-const QString kCallTimeout = QStringLiteral("call_timeout");
 const QString kProgress = QStringLiteral("progress");
-// Crossbar's URIs (wamp-notes §6.2, §6.3).
-const QString kDifferentPolicy = QStringLiteral("wamp.error.procedure_exists_with_different_invocation_policy");
+// Crossbar's URI (wamp-notes §6.2, §6.3).
 const QString kDiscloseMeDisallowed = QStringLiteral("wamp.error.option_disallowed.disclose_me");
 constexpr int kRecentStreams = 64; ///< finished progressive-invocation calls remembered per caller
-
-bool supportsCanceling(const RouterSession &s)
-{
-    return s.hasFeature(kCallee, kCallCanceling) || s.hasFeature(kCallee, kCallCancelling);
-}
 
 bool supportsProgressiveInvocations(const RouterSession &s, const QString &role)
 {
     return s.hasFeature(role, kProgressiveInvocations) || s.hasFeature(role, kProgressiveCalls);
 }
 
-Dict interruptOptions(const QString &mode, const QString &reason)
-{
-    return Dict{{QStringLiteral("mode"), mode}, {QStringLiteral("reason"), reason}};
-}
 } // namespace
-
-/// Receives the dealer's timer events (the dealer itself is not a QObject).
-class Dealer::TimerHost : public QObject
-{
-public:
-    TimerHost(Dealer &dealer, QObject *parent) : QObject(parent), m_dealer(dealer) {}
-
-protected:
-    void timerEvent(QTimerEvent *event) override { m_dealer.onTimeout(event->timerId()); }
-
-private:
-    Dealer &m_dealer;
-};
 
 Dealer::Dealer(Realm &realm, RouterStats &stats, QObject *timerParent)
     : m_realm(realm), m_stats(stats), m_timerHost(std::make_unique<TimerHost>(*this, timerParent))
@@ -85,254 +57,11 @@ Dict Dealer::features()
     };
 }
 
-std::optional<Dealer::InvokePolicy> Dealer::parseInvokePolicy(const QString &name)
-{
-    if (name == u"single")
-        return InvokePolicy::Single;
-    if (name == u"roundrobin")
-        return InvokePolicy::RoundRobin;
-    if (name == u"random")
-        return InvokePolicy::Random;
-    if (name == u"first")
-        return InvokePolicy::First;
-    if (name == u"last")
-        return InvokePolicy::Last;
-    return std::nullopt;
-}
-
-QString Dealer::invokePolicyName(InvokePolicy policy)
-{
-    switch (policy) {
-    case InvokePolicy::RoundRobin: return QStringLiteral("roundrobin");
-    case InvokePolicy::Random: return QStringLiteral("random");
-    case InvokePolicy::First: return QStringLiteral("first");
-    case InvokePolicy::Last: return QStringLiteral("last");
-    case InvokePolicy::Single: break;
-    }
-    return QStringLiteral("single");
-}
-
-QHash<QString, Dealer::Registration *> &Dealer::index(MatchPolicy policy)
-{
-    switch (policy) {
-    case MatchPolicy::Prefix: return m_prefix;
-    case MatchPolicy::Wildcard: return m_wildcard;
-    case MatchPolicy::Exact: break;
-    }
-    return m_exact;
-}
-
-quint64 Dealer::newRegistrationId() const
-{
-    quint64 id = randomId();
-    while (m_byId.count(id))
-        id = randomId();
-    return id;
-}
-
-Dealer::Registration *Dealer::bestMatch(const QString &uri) const
-{
-    // Precedence (wamp-notes §11.6): exact > longest prefix > best wildcard.
-    if (Registration *r = m_exact.value(uri))
-        return r;
-    Registration *best = nullptr;
-    for (auto it = m_prefix.cbegin(); it != m_prefix.cend(); ++it) {
-        if (uri.startsWith(it.key()) && (!best || it.key().size() > best->uri.size()))
-            best = it.value();
-    }
-    if (best)
-        return best;
-    for (auto it = m_wildcard.cbegin(); it != m_wildcard.cend(); ++it) {
-        if (!uriMatches(uri, it.key(), MatchPolicy::Wildcard))
-            continue;
-        // Ties (neither beats the other) are broken by URI so the choice does not depend on hash order.
-        if (!best || wildcardBeats(it.key(), best->uri)
-            || (!wildcardBeats(best->uri, it.key()) && it.key() < best->uri))
-            best = it.value();
-    }
-    return best;
-}
-
-void Dealer::onRegister(RouterSession &session, const Message &m)
-{
-    const quint64 request = m.requestId();
-    const Dict options = m.dict();
-    const QString procedure = m.uri();
-    const Value matchValue = options.value(QStringLiteral("match"));
-    std::optional<MatchPolicy> policy = MatchPolicy::Exact;
-    if (!matchValue.isNull())
-        policy = matchValue.isString() ? parseMatchPolicy(matchValue.toString()) : std::nullopt;
-    if (!policy) {
-        session.send(Message::error(MessageType::Register, request, {}, uris::invalidArgument,
-                                    {QStringLiteral("option match must be \"exact\", \"prefix\" or \"wildcard\", got %1")
-                                         .arg(matchValue.toDebugString())}));
-        return;
-    }
-    const QString problem = uriProblem(procedure, UriStrictness::Loose, emptyComponentsFor(*policy));
-    if (!problem.isEmpty()) {
-        session.send(Message::error(MessageType::Register, request, {}, uris::invalidUri, {problem}));
-        return;
-    }
-    if (isReservedUri(procedure)) {
-        session.send(Message::error(MessageType::Register, request, {}, uris::invalidUri,
-                                    {QStringLiteral("procedure \"%1\" is in the reserved \"wamp.\" namespace").arg(procedure)}));
-        return;
-    }
-    const Value invokeValue = options.value(QStringLiteral("invoke"));
-    std::optional<InvokePolicy> invoke = InvokePolicy::Single;
-    if (!invokeValue.isNull())
-        invoke = invokeValue.isString() ? parseInvokePolicy(invokeValue.toString()) : std::nullopt;
-    if (!invoke) {
-        session.send(Message::error(
-            MessageType::Register, request, {}, uris::invalidArgument,
-            {QStringLiteral("option invoke must be \"single\", \"roundrobin\", \"random\", \"first\" or \"last\", got %1")
-                 .arg(invokeValue.toDebugString())}));
-        return;
-    }
-    QHash<QString, Registration *> &idx = index(*policy);
-    Registration *reg = idx.value(procedure);
-    if (reg) {
-        // Shared registration (wamp-notes §11.7): the first registrant fixes the policy; "single" admits nobody else.
-        if (reg->invoke == InvokePolicy::Single || reg->callees.contains(&session)) {
-            session.send(Message::error(MessageType::Register, request, {}, uris::procedureAlreadyExists,
-                                        {QStringLiteral("procedure \"%1\" (match %2) is already registered")
-                                             .arg(procedure, matchPolicyName(reg->match))}));
-            return;
-        }
-        if (reg->invoke != *invoke) {
-            session.send(Message::error(MessageType::Register, request, {}, kDifferentPolicy,
-                                        {QStringLiteral("procedure \"%1\" is registered with invoke policy %2, not %3")
-                                             .arg(procedure, invokePolicyName(reg->invoke), invokePolicyName(*invoke))}));
-            return;
-        }
-    } else {
-        auto owned = std::make_unique<Registration>();
-        owned->id = newRegistrationId();
-        owned->uri = procedure;
-        owned->match = *policy;
-        owned->invoke = *invoke;
-        owned->created = QDateTime::currentDateTimeUtc();
-        reg = owned.get();
-        m_byId.emplace(reg->id, std::move(owned));
-        idx.insert(procedure, reg);
-    }
-    reg->callees.append(&session);
-    if (options.value(QStringLiteral("disclose_caller")).toBool())
-        reg->discloseCaller.insert(&session);
-    if (options.value(QStringLiteral("forward_timeout")).toBool())
-        reg->forwardTimeout.insert(&session);
-    m_bySession[&session].insert(reg->id);
-    session.send(Message::registered(request, reg->id));
-    m_realm.meta().registered(session, *reg, reg->callees.size() == 1);
-}
-
-const Dealer::Registration *Dealer::registration(quint64 id) const
-{
-    const auto it = m_byId.find(id);
-    return it == m_byId.end() ? nullptr : it->second.get();
-}
-
-const Dealer::Registration *Dealer::lookup(const QString &uri, MatchPolicy policy) const
-{
-    switch (policy) {
-    case MatchPolicy::Prefix: return m_prefix.value(uri);
-    case MatchPolicy::Wildcard: return m_wildcard.value(uri);
-    case MatchPolicy::Exact: break;
-    }
-    return m_exact.value(uri);
-}
-
-QList<const Dealer::Registration *> Dealer::all() const
-{
-    QList<const Registration *> out;
-    out.reserve(qsizetype(m_byId.size()));
-    for (const auto &[id, reg] : m_byId)
-        out.append(reg.get());
-    return out;
-}
-
-QList<const Dealer::Registration *> Dealer::registrationsOf(RouterSession *session) const
-{
-    QList<const Registration *> out;
-    for (quint64 id : m_bySession.value(session)) {
-        if (const Registration *reg = registration(id))
-            out.append(reg);
-    }
-    return out;
-}
-
-void Dealer::removeCallee(Registration *reg, RouterSession *session)
-{
-    const qsizetype pos = reg->callees.indexOf(session);
-    if (pos < 0)
-        return;
-    reg->callees.removeAt(pos);
-    reg->discloseCaller.remove(session);
-    reg->forwardTimeout.remove(session);
-    if (quint64(pos) < reg->roundRobin) // keep the roundrobin cursor on the same next callee
-        --reg->roundRobin;
-    m_realm.meta().unregistered(*session, *reg, reg->callees.isEmpty());
-    if (reg->callees.isEmpty()) {
-        index(reg->match).remove(reg->uri);
-        m_byId.erase(reg->id); // deletes reg
-    }
-}
-
-void Dealer::onUnregister(RouterSession &session, const Message &m)
-{
-    const quint64 request = m.requestId();
-    const quint64 regId = m.at(2).toUInt64().value_or(0);
-    const auto it = m_byId.find(regId);
-    if (it == m_byId.end() || !it->second->callees.contains(&session)) {
-        session.send(Message::error(MessageType::Unregister, request, {}, uris::noSuchRegistration,
-                                    {QStringLiteral("no registration %1 held by this session").arg(regId)}));
-        return;
-    }
-    auto bs = m_bySession.find(&session);
-    if (bs != m_bySession.end()) {
-        bs->remove(regId);
-        if (bs->isEmpty())
-            m_bySession.erase(bs);
-    }
-    // Invocations already sent stay pending: the callee may still answer them.
-    removeCallee(it->second.get(), &session);
-    session.send(Message::unregistered(request));
-}
-
 void Dealer::sendCallError(quint64 callerId, quint64 callRequestId, const QString &error, const List &args,
                            const Dict &kwargs)
 {
     if (RouterSession *caller = m_realm.session(callerId))
         caller->send(Message::error(MessageType::Call, callRequestId, {}, error, args, kwargs));
-}
-
-RouterSession *Dealer::pickCallee(Registration &reg)
-{
-    const qsizetype n = reg.callees.size();
-    if (n == 0)
-        return nullptr;
-    switch (reg.invoke) {
-    case InvokePolicy::RoundRobin: {
-        const quint64 i = reg.roundRobin % quint64(n);
-        reg.roundRobin = i + 1;
-        return reg.callees.at(qsizetype(i));
-    }
-    case InvokePolicy::Random: return reg.callees.at(qsizetype(QRandomGenerator::global()->bounded(quint64(n))));
-    case InvokePolicy::Last: return reg.callees.constLast();
-    case InvokePolicy::First:
-    case InvokePolicy::Single: break;
-    }
-    return reg.callees.constFirst();
-}
-
-bool Dealer::discloseCaller(const Registration &reg, RouterSession *callee, bool requested) const
-{
-    const QString &policy = m_realm.config().discloseCaller;
-    if (policy == u"always")
-        return true;
-    if (policy == u"never")
-        return false;
-    return requested || reg.discloseCaller.contains(callee);
 }
 
 void Dealer::rememberStream(quint64 callerId, quint64 callRequestId)
@@ -349,44 +78,6 @@ bool Dealer::isRecentStream(quint64 callerId, quint64 callRequestId) const
 {
     const auto it = m_recentStreams.constFind(callerId);
     return it != m_recentStreams.constEnd() && it->contains(callRequestId);
-}
-
-void Dealer::startTimer(Invocation &inv)
-{
-    stopTimer(inv);
-    if (inv.timeoutMs <= 0)
-        return;
-    inv.timerId = m_timerHost->startTimer(inv.timeoutMs, Qt::PreciseTimer);
-    if (inv.timerId)
-        m_timers.insert(inv.timerId, Key{inv.calleeId, inv.invocationId});
-}
-
-void Dealer::stopTimer(Invocation &inv)
-{
-    if (!inv.timerId)
-        return;
-    m_timerHost->killTimer(inv.timerId);
-    m_timers.remove(inv.timerId);
-    inv.timerId = 0;
-}
-
-void Dealer::onTimeout(int timerId)
-{
-    const Key calleeKey = m_timers.value(timerId);
-    auto it = m_byCallee.find(calleeKey);
-    if (it == m_byCallee.end()) {
-        m_timerHost->killTimer(timerId);
-        m_timers.remove(timerId);
-        return;
-    }
-    // wamp-notes §11.3: cancel like killnowait (skip for a callee without call_canceling), caller gets wamp.error.timeout.
-    const Invocation inv = *it;
-    finishInvocation(inv);
-    RouterSession *callee = m_realm.session(inv.calleeId);
-    if (callee && callee->isEstablished() && supportsCanceling(*callee))
-        callee->send(Message::interrupt(inv.invocationId, interruptOptions(QStringLiteral("killnowait"), uris::timeout)));
-    sendCallError(inv.callerId, inv.callRequestId, uris::timeout,
-                  {QStringLiteral("no result within the call timeout of %1 ms").arg(inv.timeoutMs)});
 }
 
 void Dealer::onCallChunk(RouterSession &caller, const Message &m, Invocation &inv)

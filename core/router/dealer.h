@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// Remote procedure calls (wamp-notes §10.2, §11.1-11.7). Registrations are keyed by (uri, match) with
+// Remote procedure calls (wamp-notes §10.2, §11.1-11.7). Sources: dealer.cpp (routing), dealerregistrations.cpp
+// (registrations, invoke policies), dealertimeouts.cpp (call timeouts). Registrations are keyed by (uri, match) with
 // precedence exact > longest prefix > best wildcard. A registration holds an ordered list of callees (shared
 // registrations, REGISTER.Options.invoke single | roundrobin | random | first | last; the first registrant fixes
 // the policy). Router-enforced call timeouts (CALL.Options.timeout) run on one timer per invocation; progressive
@@ -10,6 +11,7 @@
 // Invocations are tracked by (callee session ID, INVOCATION request ID) and indexed by (caller session ID,
 // CALL request ID). Session IDs rather than pointers: a session that has left simply is not found.
 
+#include "uriindex.h"
 #include "wamp/message.h"
 #include "wamp/uri.h"
 
@@ -18,8 +20,6 @@
 #include <QHash>
 #include <QList>
 #include <QSet>
-
-#include <QObject>
 
 #include <memory>
 #include <optional>
@@ -103,10 +103,8 @@ private:
         int timerId = 0;
     };
 
-    QHash<QString, Registration *> &index(wamp::MatchPolicy policy);
     Registration *bestMatch(const QString &uri) const;
     void removeCallee(Registration *reg, RouterSession *session);
-    quint64 newRegistrationId() const;
     /// Find the invocation a YIELD/ERROR refers to. Unknown but issued earlier: nullptr (discard, late answer);
     /// never issued to this session: protocol violation (also nullptr; \a violated set).
     Invocation *invocationFor(RouterSession &callee, const wamp::Message &m, bool *violated);
@@ -126,9 +124,7 @@ private:
     Realm &m_realm;
     RouterStats &m_stats;
     std::unordered_map<quint64, std::unique_ptr<Registration>> m_byId;
-    QHash<QString, Registration *> m_exact;
-    QHash<QString, Registration *> m_prefix;
-    QHash<QString, Registration *> m_wildcard;
+    UriIndex<Registration> m_index;
     QHash<RouterSession *, QSet<quint64>> m_bySession;
     QHash<Key, Invocation> m_byCallee;  ///< (callee, invocation ID) -> invocation
     QHash<Key, Key> m_byCaller;         ///< (caller, CALL request ID) -> (callee, invocation ID)

@@ -83,6 +83,10 @@ private:
     /// wamp.subscription.list / wamp.registration.list: all items, or those of session_id, grouped by match policy.
     template <typename Item, typename OfSession, typename All>
     Reply listByPolicy(const Call &c, OfSession ofSession, All all) const;
+    /// wamp.subscription.lookup / wamp.registration.lookup: the ID stored under (uri argument \a uriName,
+    /// options.match), or null.
+    template <typename Item, typename Lookup>
+    Reply lookupByPolicy(const Call &c, const QString &uriName, Lookup lookup) const;
     Reply subscriptionList(const Call &c);
     Reply subscriptionLookup(const Call &c);
     Reply subscriptionMatch(const Call &c);

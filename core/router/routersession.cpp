@@ -5,6 +5,7 @@
 #include "dealer.h"
 #include "realm.h"
 #include "routerlogging.h"
+#include "codec/messagecodec.h"
 #include "codec/serializer.h"
 #include "transport/transport.h"
 #include "wamp/errors.h"
@@ -178,17 +179,16 @@ void RouterSession::onMessage(const QByteArray &bytes)
     const codec::Serializer *ser = serializer();
     if (!ser)
         return protocolViolation(QStringLiteral("no serializer negotiated"));
-    const Result<Value> value = ser->decode(bytes);
-    if (!value.ok()) {
-        if (m_state == State::ShuttingDown)
-            return terminate(QStringLiteral("undecodable message while shutting down"), CloseMode::Graceful);
-        return protocolViolation(QStringLiteral("could not decode %1 message: %2").arg(ser->name(), value.errorString()));
-    }
-    const Result<Message> msg = Message::fromValue(*value);
+    codec::DecodeFailure failure = codec::DecodeFailure::None;
+    const Result<Message> msg = codec::decodeMessage(*ser, bytes, &failure);
     if (!msg.ok()) {
+        const bool undecodable = failure == codec::DecodeFailure::Undecodable;
         if (m_state == State::ShuttingDown)
-            return terminate(QStringLiteral("malformed message while shutting down"), CloseMode::Graceful);
-        return protocolViolation(msg.errorString());
+            return terminate(undecodable ? QStringLiteral("undecodable message while shutting down")
+                                         : QStringLiteral("malformed message while shutting down"),
+                             CloseMode::Graceful);
+        return protocolViolation(undecodable ? QStringLiteral("could not decode %1 message: %2").arg(ser->name(), msg.errorString())
+                                             : msg.errorString());
     }
     const Message &m = *msg;
 

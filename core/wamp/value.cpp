@@ -85,19 +85,21 @@ bool Value::contains(const QString &key) const
     return d && d->contains(key);
 }
 
-static void appendQuoted(QString &out, const QString &s)
+void appendJsonString(QString &out, QStringView s)
 {
     out += QLatin1Char('"');
-    for (QChar c : s) {
+    for (const QChar c : s) {
         switch (c.unicode()) {
         case '"': out += QLatin1String("\\\""); break;
         case '\\': out += QLatin1String("\\\\"); break;
         case '\n': out += QLatin1String("\\n"); break;
         case '\r': out += QLatin1String("\\r"); break;
         case '\t': out += QLatin1String("\\t"); break;
+        case '\b': out += QLatin1String("\\b"); break;
+        case '\f': out += QLatin1String("\\f"); break;
         default:
             if (c.unicode() < 0x20)
-                out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+                out += QStringLiteral("\\u%1").arg(uint(c.unicode()), 4, 16, QLatin1Char('0'));
             else
                 out += c;
         }
@@ -124,9 +126,9 @@ static void appendDebug(QString &out, const Value &v)
         }
         break;
     }
-    case Value::Kind::String: appendQuoted(out, v.toString()); break;
+    case Value::Kind::String: appendJsonString(out, v.toString()); break;
     case Value::Kind::Bytes:
-        out += QLatin1String("<bytes ") + QString::fromLatin1(v.toBytes().toHex()) + QLatin1Char('>');
+        appendJsonString(out, QString(QChar(0) + QString::fromLatin1(v.toBytes().toBase64()))); // WAMP JSON notation
         break;
     case Value::Kind::List: {
         out += QLatin1Char('[');
@@ -148,7 +150,7 @@ static void appendDebug(QString &out, const Value &v)
             if (!first)
                 out += QLatin1Char(',');
             first = false;
-            appendQuoted(out, it.key());
+            appendJsonString(out, it.key());
             out += QLatin1Char(':');
             appendDebug(out, it.value());
         }

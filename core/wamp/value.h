@@ -86,7 +86,8 @@ public:
     Value value(const QString &key, const Value &def = {}) const;
     bool contains(const QString &key) const;
 
-    /// Compact JSON-like text for logs and display (bytes shown as hex, e.g. <bytes 0a0b>), never for the wire.
+    /// Compact JSON-like text for logs and error messages, never for the wire. Bytes use the WAMP JSON notation
+    /// "\u0000"+base64, as every display does (inspect/jsontext); non-finite doubles show as NaN/Infinity.
     QString toDebugString() const;
 
     bool operator==(const Value &other) const = default;
@@ -94,6 +95,10 @@ public:
 private:
     std::variant<std::monostate, bool, qint64, quint64, double, QString, QByteArray, List, Dict> m_v;
 };
+
+/// Append \a s as a JSON string literal: quotes, backslash escapes (\" \\ \n \r \t \b \f), \uXXXX for the other
+/// control characters; everything else as is. The one escaping of toDebugString() and inspect/jsontext.
+void appendJsonString(QString &out, QStringView s);
 
 } // namespace wb::wamp
 

@@ -3,7 +3,8 @@
 // connections, URIs for EVENT/INVOCATION, protocol violation flags.
 
 #include "capture/capturestore.h"
-#include "capture/prettyjson.h"
+#include "inspect/hexdump.h"
+#include "inspect/jsontext.h"
 #include "codec/messagecodec.h"
 
 #include <QTest>
@@ -385,13 +386,13 @@ private slots:
         d.insert(QStringLiteral("b"), wamp::Value::bytes(QByteArray("\x01\xff", 2)));
         d.insert(QStringLiteral("s"), QStringLiteral("ä\"x"));
         d.insert(QStringLiteral("long"), QString(70, QLatin1Char('x')));
-        const QString out = capture::prettyJson(wamp::List{1, d, wamp::List{}, wamp::List{2, 3}});
+        const QString out = inspect::toJsonText(wamp::List{1, d, wamp::List{}, wamp::List{2, 3}}, inspect::JsonTextOptions{2, 60});
         QVERIFY2(out.contains(QStringLiteral("\"big\": 18446744073709551615")), qPrintable(out));
-        QVERIFY(out.contains(QStringLiteral("\"$bytes\": \"01ff\"")));
+        QVERIFY2(out.contains(QStringLiteral("\"b\": \"\\u0000Af8=\"")), qPrintable(out)); // bytes as everywhere: WAMP notation
         QVERIFY(out.contains(QStringLiteral("  [],\n")));
         QVERIFY(out.contains(QStringLiteral("  [2, 3]\n"))); // short containers stay on one line
         QVERIFY2(out.contains(QStringLiteral("\n  {\n    \"b\"")), qPrintable(out)); // long ones are indented
-        const QString hex = capture::hexDump(QByteArray("ABC\x00", 4));
+        const QString hex = inspect::hexDump(QByteArray("ABC\x00", 4));
         QVERIFY2(hex.startsWith(QStringLiteral("000000  41 42 43 00")), qPrintable(hex));
         QVERIFY(hex.contains(QStringLiteral("ABC.")));
     }

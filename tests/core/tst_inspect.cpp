@@ -55,11 +55,14 @@ private slots:
         QCOMPARE(inspect::toPrettyJson(Value(wamp::List{1, wamp::Dict{{s("a"), Value(1.0)}}})),
                  s("[\n  1,\n  {\n    \"a\": 1.0\n  }\n]"));
         const Value bytes = Value::bytes(QByteArray::fromHex("0a0bff"));
-        QCOMPARE(inspect::toCompactJson(bytes, true), s("\"0x0a0bff\""));
-        // base64 form parses back to the same bytes
-        const inspect::JsonParse back = inspect::parseJsonText(inspect::toCompactJson(bytes, false));
+        QCOMPARE(inspect::toCompactJson(bytes, inspect::BytesStyle::Hex), s("\"0x0a0bff\""));
+        // Every display shows bytes the one way the editors parse back: "\u0000"+base64, also Value::toDebugString().
+        QCOMPARE(inspect::toCompactJson(bytes), s("\"\\u0000Cgv/\""));
+        QCOMPARE(inspect::toPrettyJson(Value(wamp::List{bytes})), s("[\n  \"\\u0000Cgv/\"\n]"));
+        QCOMPARE(bytes.toDebugString(), inspect::toCompactJson(bytes));
+        const inspect::JsonParse back = inspect::parseJsonText(inspect::toPrettyJson(Value(wamp::List{bytes})));
         QVERIFY(back.ok);
-        QCOMPARE(back.value, bytes);
+        QCOMPARE(back.value, Value(wamp::List{bytes}));
         QCOMPARE(inspect::toCompactJson(Value(s("a\"b\n"))), s("\"a\\\"b\\n\""));
     }
 
@@ -138,9 +141,9 @@ private slots:
         QCOMPARE(st.topicCount(), 0);
         QCOMPARE(st.append(1, 1, s("x"), 0, {}, {}), quint64(250));
         QCOMPARE(st.preview(250), s("[]"));
-        // shortest round-trip numbers, bytes as hex, kwargs after args
+        // shortest round-trip numbers, bytes in the WAMP notation (as every display), kwargs after args
         st.append(2, 1, s("x"), 0, wamp::List{17.7, 1e300, Value::bytes("\x0a")}, wamp::Dict{{s("u"), Value(s("C"))}});
-        QCOMPARE(st.preview(251), s("[17.7,1e+300,\"0x0a\"] {\"u\":\"C\"}"));
+        QCOMPARE(st.preview(251), s("[17.7,1e+300,\"\\u0000Cg==\"] {\"u\":\"C\"}"));
     }
 
     void storeReleasesChunks()

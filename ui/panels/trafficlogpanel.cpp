@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "trafficlogpanel.h"
 
-#include "capture/prettyjson.h"
+#include "inspect/hexdump.h"
+#include "inspect/jsontext.h"
 #include "models/trafficfiltermodel.h"
 #include "models/trafficmodel.h"
 
@@ -335,8 +336,8 @@ void TrafficLogPanel::showDetail(quint64 seq)
     const CaptureRecord &r = m_store->at(seq);
     QString error;
     const wamp::Message m = m_store->decode(seq, &error);
-    m_json->setPlainText(m.isValid() ? capture::prettyJson(m.toValue()) : tr("Cannot decode: %1").arg(error));
-    m_hex->setPlainText(capture::hexDump(m_store->bytes(seq)));
+    m_json->setPlainText(m.isValid() ? inspect::toJsonText(m.toValue(), inspect::JsonTextOptions{2, 60}) : tr("Cannot decode: %1").arg(error));
+    m_hex->setPlainText(inspect::hexDump(m_store->bytes(seq)));
 
     QString header = tr("#%1 %2 %3 on %4, %5 bytes (%6)")
                          .arg(seq)

@@ -30,7 +30,7 @@ void PayloadView::setPayload(const wamp::Value &root)
 {
     m_model->setValue(root);
     m_tree->expandToDepth(1);
-    m_raw->setPlainText(inspect::toPrettyJson(root, true));
+    m_raw->setPlainText(inspect::toPrettyJson(root));
 }
 
 void PayloadView::clearPayload()

@@ -38,14 +38,25 @@ public:
         c.serializer = m_ser;
         m_session->open(c, {});
     }
+    /// Publish for \a durationMs at the target rate; start() again after pause() resumes from there.
     void start(qint64 durationMs)
     {
         m_duration = durationMs;
+        m_base = m_sent.load();
+        m_finished = false;
         m_clock.start();
-        m_timer = new QTimer(this);
-        m_timer->setTimerType(Qt::PreciseTimer);
-        connect(m_timer, &QTimer::timeout, this, [this] { tick(); });
+        if (!m_timer) {
+            m_timer = new QTimer(this);
+            m_timer->setTimerType(Qt::PreciseTimer);
+            connect(m_timer, &QTimer::timeout, this, [this] { tick(); });
+        }
         m_timer->start(2);
+    }
+    /// Stop publishing, stay joined.
+    void pause()
+    {
+        if (m_timer)
+            m_timer->stop();
     }
     void stop()
     {
@@ -67,7 +78,7 @@ private:
             m_finished = true;
             return;
         }
-        const quint64 due = quint64(m_rate * double(el) / 1000.0);
+        const quint64 due = m_base + quint64(m_rate * double(el) / 1000.0);
         transport::Transport *t = m_session->transport();
         int budget = 20000;
         while (m_sent.load() < due && budget-- > 0) {
@@ -93,6 +104,7 @@ private:
     qint64 m_duration = 0;
     bool m_joined = false;
     std::atomic<quint64> m_sent{0};
+    quint64 m_base = 0; ///< m_sent when start() was called
     std::atomic<bool> m_finished{false};
     const QStringList m_topics{QStringLiteral("com.bench.sensor.a0"), QStringLiteral("com.bench.sensor.a1"),
                                QStringLiteral("com.bench.sensor.b0"), QStringLiteral("com.bench.sensor.b1"),

@@ -10,7 +10,7 @@
 // "External" clients run on their own QThreads with their own Sessions over real loopback sockets (rs/msgpack).
 //
 //   QT_QPA_PLATFORM=offscreen wampscope-routerhost-bench [--rate 100000] [--publishers 2] [--rpc-seconds 5]
-//                                 [--callers 2] [--window 20] [--seconds 5]
+//                                 [--rounds 5] [--callers 2] [--window 20] [--seconds 5] [--no-subscriber]
 
 #include "benchsupport.h"
 #include "client/connection.h"
@@ -203,21 +203,6 @@ Percentiles percentiles(std::vector<qint64> v)
     return p;
 }
 
-/// Sequential calls for \a ms from a fresh caller thread; latencies.
-Percentiles sequentialCalls(const QUrl &url, qint64 ms, quint64 *errors)
-{
-    OnThread<RpcClient> caller(url);
-    caller.run([](RpcClient *c) { c->open(); });
-    if (!bench::waitUntil([&] { return caller.object->joined(); }, 10000))
-        return {};
-    caller.run([ms](RpcClient *c) { c->runSequential(ms); });
-    bench::waitUntil([&] { return caller.object->done(); }, 600000);
-    *errors += caller.object->errors();
-    std::vector<qint64> lat;
-    caller.run([&lat](RpcClient *c) { lat = c->latencies(); });
-    return percentiles(std::move(lat));
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -233,15 +218,17 @@ int main(int argc, char **argv)
     p.addHelpOption();
     p.addOption({QStringLiteral("rate"), QStringLiteral("Publication flood to the window, events/s in total (default 100000)."), QStringLiteral("N"), QStringLiteral("100000")});
     p.addOption({QStringLiteral("publishers"), QStringLiteral("Publisher threads (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
-    p.addOption({QStringLiteral("rpc-seconds"), QStringLiteral("Duration of each sequential-call run in (a) (default 5)."), QStringLiteral("S"), QStringLiteral("5")});
+    p.addOption({QStringLiteral("rpc-seconds"), QStringLiteral("Sequential calls in (a): seconds per condition, split over the rounds (default 5)."), QStringLiteral("S"), QStringLiteral("5")});
     p.addOption({QStringLiteral("callers"), QStringLiteral("Closed-loop caller threads for (b) (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
     p.addOption({QStringLiteral("window"), QStringLiteral("Outstanding calls per closed-loop caller (default 20)."), QStringLiteral("N"), QStringLiteral("20")});
+    p.addOption({QStringLiteral("rounds"), QStringLiteral("Alternating idle/flooded rounds in (a) (default 5)."), QStringLiteral("N"), QStringLiteral("5")});
     p.addOption({QStringLiteral("no-subscriber"), QStringLiteral("Diagnostic: flood without the window's subscription (the router drops the publications).")});
     p.addOption({QStringLiteral("seconds"), QStringLiteral("Duration of the closed-loop load in (b) (default 5)."), QStringLiteral("S"), QStringLiteral("5")});
     p.process(app);
     const double rate = p.value(QStringLiteral("rate")).toDouble();
     const int publishers = qMax(1, p.value(QStringLiteral("publishers")).toInt());
     const qint64 rpcMs = qMax(1, p.value(QStringLiteral("rpc-seconds")).toInt()) * 1000LL;
+    const int rounds = qMax(1, p.value(QStringLiteral("rounds")).toInt());
     const int callers = qMax(1, p.value(QStringLiteral("callers")).toInt());
     const int window = qMax(1, p.value(QStringLiteral("window")).toInt());
     const int seconds = qMax(1, p.value(QStringLiteral("seconds")).toInt());
@@ -293,23 +280,17 @@ int main(int argc, char **argv)
     if (!bench::waitUntil([&] { return callee.object->ready(); }, 10000))
         return 3;
 
-    // ---- (a) sequential RPC, idle and with the window's traffic log under a flood
-    quint64 errors = 0;
-    sequentialCalls(rs, 300, &errors); // warm-up
-    const Percentiles idle = sequentialCalls(rs, rpcMs, &errors);
-    printf("(a) sequential RPC p50/p99 through the built-in router (external caller and callee threads, rs/msgpack)\n");
-    printf("    idle window:                 n=%zu  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", idle.n, idle.p50, idle.p99, idle.max);
-    fflush(stdout);
-
+    // ---- (a) sequential RPC, idle and with the window's traffic log under a flood. The two conditions alternate in
+    // rounds, so load from outside this process weighs on both alike.
     const bool windowSubscribes = !p.isSet(QStringLiteral("no-subscriber"));
     bool subscribed = !windowSubscribes;
     quint64 subscription = 0;
     if (windowSubscribes)
         local->session()->subscribe(QStringLiteral("com.bench"), {{QStringLiteral("match"), QStringLiteral("prefix")}},
-                                [](const session::EventData &) {}, [&](quint64 id) {
-                                    subscription = id;
-                                    subscribed = true;
-                                }, {});
+                                    [](const session::EventData &) {}, [&](quint64 id) {
+                                        subscription = id;
+                                        subscribed = true;
+                                    }, {});
     if (!bench::waitUntil([&] { return subscribed; }, 5000))
         return 3;
     std::vector<std::unique_ptr<OnThread<bench::Flooder>>> flooders;
@@ -317,38 +298,74 @@ int main(int argc, char **argv)
         flooders.push_back(std::make_unique<OnThread<bench::Flooder>>(rs, codec::SerializerId::MsgPack, rate / publishers, i));
         flooders.back()->run([](bench::Flooder *f) { f->open(); });
     }
-    if (!bench::waitUntil([&] { return std::all_of(flooders.begin(), flooders.end(), [](auto &f) { return f->object->joined(); }); }, 10000))
+    OnThread<RpcClient> caller(rs);
+    caller.run([](RpcClient *c) { c->open(); });
+    if (!bench::waitUntil([&] { return caller.object->joined() && std::all_of(flooders.begin(), flooders.end(), [](auto &f) { return f->object->joined(); }); }, 10000))
         return 3;
+    quint64 errors = 0;
+    auto slice = [&](qint64 ms, std::vector<qint64> &into) {
+        caller.run([ms](RpcClient *c) { c->runSequential(ms); });
+        bench::waitUntil([&] { return caller.object->done(); }, int(ms) + 60000);
+        caller.run([&into](RpcClient *c) {
+            const std::vector<qint64> l = c->latencies();
+            into.insert(into.end(), l.begin(), l.end());
+        });
+    };
     capture::CaptureStore *store = w.trafficLog()->store();
-    for (auto &f : flooders)
-        f->run([](bench::Flooder *fl) { fl->start(3600 * 1000); });
-    bench::waitUntil([] { return false; }, 1000); // the flood reaches steady state
-    quint64 publishedStart = 0;
-    for (auto &f : flooders)
-        publishedStart += f->object->sent();
-    const quint64 recordedStart = store->totalRecorded();
-    QElapsedTimer floodClock;
-    floodClock.start();
-    const Percentiles loaded = sequentialCalls(rs, rpcMs, &errors);
-    const double floodSecs = double(floodClock.elapsed()) / 1000.0;
-    const quint64 recorded = store->totalRecorded() - recordedStart;
-    quint64 published = 0;
-    for (auto &f : flooders)
-        published += f->object->sent();
-    published -= publishedStart;
-    for (auto &f : flooders)
-        f->run([](bench::Flooder *fl) { fl->stop(); });
+    auto sent = [&] {
+        quint64 n = 0;
+        for (auto &f : flooders)
+            n += f->object->sent();
+        return n;
+    };
+    std::vector<qint64> warmup, idleLat, loadedLat;
+    slice(300, warmup);
+    quint64 published = 0, recorded = 0;
+    qint64 floodMs = 0;
+    const qint64 sliceMs = std::max<qint64>(200, rpcMs / rounds);
+    for (int round = 0; round < rounds; ++round) {
+        slice(sliceMs, idleLat);
+        for (auto &f : flooders)
+            f->run([](bench::Flooder *fl) { fl->start(3600 * 1000); });
+        bench::waitUntil([] { return false; }, 300); // the flood reaches the window
+        const quint64 sent0 = sent(), rec0 = store->totalRecorded();
+        QElapsedTimer floodClock;
+        floodClock.start();
+        slice(sliceMs, loadedLat);
+        floodMs += floodClock.elapsed();
+        published += sent() - sent0;
+        recorded += store->totalRecorded() - rec0;
+        for (auto &f : flooders)
+            f->run([](bench::Flooder *fl) { fl->pause(); });
+        // the window drains what is still on its way before the next idle slice
+        quint64 prev = store->totalRecorded();
+        QElapsedTimer still;
+        still.start();
+        bench::waitUntil([&] {
+            if (store->totalRecorded() != prev) {
+                prev = store->totalRecorded();
+                still.restart();
+            }
+            return still.elapsed() > 150;
+        }, 10000);
+    }
+    const Percentiles idle = percentiles(idleLat), loaded = percentiles(loadedLat);
+    errors += caller.object->errors();
+    const double floodSecs = double(floodMs) / 1000.0;
     const double absorbedRate = floodSecs > 0 ? double(recorded) / floodSecs : 0.0;
+    printf("(a) sequential RPC p50/p99 through the built-in router (external caller and callee threads, rs/msgpack;\n"
+           "    %d rounds of %lld ms idle + %lld ms flooded)\n", rounds, (long long)sliceMs, (long long)sliceMs);
+    printf("    idle window:                 n=%zu  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", idle.n, idle.p50, idle.p99, idle.max);
     printf("    traffic log under a flood:   n=%zu  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", loaded.n, loaded.p50, loaded.p99, loaded.max);
-    printf("    flood: target %.0f events/s, published %.0f/s, the window's traffic log recorded %.0f msg/s over %.1f s\n", rate,
-           double(published) / floodSecs, absorbedRate, floodSecs);
+    printf("    flood: target %.0f events/s, published %.0f/s, the window's traffic log recorded %.0f msg/s (%.1f s flooded)\n",
+           rate, floodSecs > 0 ? double(published) / floodSecs : 0.0, absorbedRate, floodSecs);
     printf("    p99 loaded / idle: %.2fx (goal <= 2x)%s\n", idle.p99 > 0 ? loaded.p99 / idle.p99 : 0.0,
            windowSubscribes && absorbedRate < 0.9 * rate ? "  NOTE: the window recorded less than 90% of the target rate" : "");
     fflush(stdout);
     flooders.clear();
     if (windowSubscribes)
         local->session()->unsubscribe(subscription);
-    bench::waitUntil([] { return false; }, 2000); // let the window drain what is still queued
+    bench::waitUntil([] { return false; }, 1000);
 
     // ---- (b) the window's worst stall while the router serves closed-loop RPC at full speed
     w.selectRouter(); // the router panel is shown: snapshots and stats arrive while the load runs

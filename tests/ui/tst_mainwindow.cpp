@@ -28,6 +28,8 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QLabel>
+#include <QPlainTextEdit>
+#include <QTcpSocket>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -178,6 +180,36 @@ private slots:
         w.routerPanel()->startRouter();
         QTRY_VERIFY(r.isListening());
         QTRY_COMPARE_WITH_TIMEOUT(w.sessionRowCount(), 1, 5000);
+    }
+
+    void routerLogReachesThePanel()
+    {
+        // Lines the router logs on its thread (here: a connection with a bad RawSocket handshake) arrive in the
+        // router panel's log, batched.
+        router::RouterConfig cfg = testing::windowRouterConfig();
+        cfg.listeners.append(router::ListenerConfig{QUrl(QStringLiteral("rs://127.0.0.1:0"))});
+        router::RouterHost r;
+        QVERIFY(startHost(r, cfg).isValid());
+        QUrl rs;
+        for (const QUrl &u : r.snapshot().urls) {
+            if (u.scheme() == QStringLiteral("rs"))
+                rs = u;
+        }
+        QVERIFY(rs.isValid());
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        settings::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        o.connectOnStart = false;
+        ui::MainWindow w(&r, o);
+        auto *log = w.routerPanel()->findChild<QPlainTextEdit *>();
+        QVERIFY(log);
+        QVERIFY(!log->toPlainText().contains(QStringLiteral("rejected")));
+        QTcpSocket bad;
+        bad.connectToHost(QHostAddress::LocalHost, quint16(rs.port()));
+        bad.write("GET / HTTP/1.1\r\n\r\n");
+        QTRY_VERIFY2(log->toPlainText().contains(QStringLiteral("rejected")), qPrintable(log->toPlainText()));
     }
 
     void withoutRouter()

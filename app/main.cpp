@@ -156,7 +156,8 @@ int main(int argc, char **argv)
     }
     // Quitting: the window's connections leave, then every other session gets GOODBYE wamp.close.system_shutdown
     // and the router thread is joined (the window still runs this thread's event loop while the host waits).
-    window.close();
+    if (window.isVisible())
+        window.close();
     if (host)
         host->shutdown();
     return rc;

@@ -9,7 +9,7 @@
 #include "connectionworkspace.h"
 #include "mainwindow.h"
 #include "panels/panelfactory.h"
-#include "router/router.h"
+#include "router/routerhost.h"
 #include "screenshot.h"
 
 #include <QApplication>
@@ -94,15 +94,11 @@ int main(int argc, char **argv)
             l.url = u;
         }
     }
-    std::unique_ptr<wb::router::Router> router;
-    QString routerError;
+    // The built-in router runs on its own thread; the window only talks to it through the host.
+    std::unique_ptr<wb::router::RouterHost> host;
     if (!parser.isSet(QStringLiteral("no-router"))) {
-        router = std::make_unique<wb::router::Router>(config);
-        const wb::Status st = router->start();
-        if (!st.ok()) {
-            routerError = st.errorString();
-            router.reset();
-        }
+        host = std::make_unique<wb::router::RouterHost>();
+        host->start(config);
     }
 
     // The self-test must not touch the user's profiles or keychain: it runs on a throwaway settings file.
@@ -115,39 +111,54 @@ int main(int argc, char **argv)
         options.secrets = new wb::settings::MemorySecretStore(&app);
     }
     wb::ui::ConnectionWorkspace::setPanelFactory(&wb::ui::panels::install);
-    wb::ui::MainWindow window(router.get(), options);
-    if (!routerError.isEmpty())
-        window.appendLog(QObject::tr("The built-in router could not start: %1").arg(routerError));
+    wb::ui::MainWindow window(host.get(), options);
+    QString routerError;
+    if (host) {
+        QObject::connect(host.get(), &wb::router::RouterHost::started, &window, [&](const wb::Status &st) {
+            if (st.ok())
+                return;
+            routerError = st.errorString();
+            window.appendLog(QObject::tr("The built-in router could not start: %1").arg(routerError));
+            if (!throwaway)
+                QMessageBox::warning(&window, QObject::tr("Built-in router"),
+                                     QObject::tr("The built-in router could not start:\n%1\n\nIs another router using the port?")
+                                         .arg(routerError));
+        });
+    }
     window.show();
+    int rc = 0;
     if (!screenshotPath.isEmpty()) {
         window.resize(1400, 860);
-        return wb::app::runScreenshot(&window, parser.value(sceneOpt), screenshotPath);
-    }
-
-    if (selfTest) {
+        rc = wb::app::runScreenshot(&window, parser.value(sceneOpt), screenshotPath);
+    } else if (selfTest) {
         // The router listens, the window shows, and the "Local router" connection joins within 10 s.
-        bool ok = router && !router->listeningUrls().isEmpty() && window.isVisible();
         wb::client::Connection *local = window.connection(wb::ui::MainWindow::localRouterProfileId());
-        QString why = routerError;
-        if (ok && local) {
+        QString why;
+        bool ok = host && local && window.isVisible();
+        if (ok) {
             QTimer deadline;
             deadline.setSingleShot(true);
             deadline.start(10000);
-            while (deadline.isActive() && local->state() != wb::client::Connection::State::Connected)
+            while (deadline.isActive() && routerError.isEmpty() && local->state() != wb::client::Connection::State::Connected)
                 QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-            ok = local->state() == wb::client::Connection::State::Connected;
-            if (!ok)
+            ok = host->isListening() && local->state() == wb::client::Connection::State::Connected;
+            if (!routerError.isEmpty())
+                why = routerError;
+            else if (!ok)
                 why = QStringLiteral("Local router: ") + local->stateText();
-        } else if (ok) {
-            ok = false;
-            why = QStringLiteral("no Local router profile");
+        } else {
+            why = !host ? QStringLiteral("no built-in router") : QStringLiteral("no Local router profile");
         }
         fprintf(stderr, "wampscope self-test: %s%s\n", ok ? "ok" : "FAILED ", ok ? "" : qPrintable(why));
-        return ok ? 0 : 1;
+        rc = ok ? 0 : 1;
+    } else {
+        rc = app.exec();
     }
-    if (!routerError.isEmpty())
-        QMessageBox::warning(&window, QObject::tr("Built-in router"),
-                             QObject::tr("The built-in router could not start:\n%1\n\nIs another router using the port?")
-                                 .arg(routerError));
-    return app.exec();
+    // Quitting: the window's connections leave, then every other session gets GOODBYE wamp.close.system_shutdown
+    // and the router thread is joined (the window still runs this thread's event loop while the host waits).
+    if (window.isVisible())
+        window.close();
+    if (host)
+        host->shutdown();
+    return rc;
 }

@@ -2,27 +2,26 @@
 #include "mainwindow.h"
 
 #include "client/connection.h"
-#include "settings/secretstore.h"
+#include "connect/connectflow.h"
 #include "connectionworkspace.h"
-#include "settings/keychainsecretstore.h"
 #include "dialogs/profiledialog.h"
-#include "router/router.h"
+#include "dialogs/profileimportexport.h"
 #include "panels/routerpanel.h"
 #include "panels/trafficlogpanel.h"
+#include "router/routerhost.h"
+#include "settings/keychainsecretstore.h"
+#include "settings/secretstore.h"
+#include "window/theme.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFile>
-#include <QFileDialog>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPainter>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -41,59 +40,13 @@ using settings::ConnectionProfile;
 namespace {
 
 constexpr int kConnectionRole = Qt::UserRole + 1;
-constexpr int kRttProbeIntervalMs = 5000;
-
-QIcon stateIcon(Connection::State s)
-{
-    QColor c;
-    switch (s) {
-    case Connection::State::Connected: c = QColor(0x3c, 0xb3, 0x71); break;
-    case Connection::State::Connecting:
-    case Connection::State::WaitingToReconnect: c = QColor(0xf0, 0xad, 0x4e); break;
-    case Connection::State::Failed: c = QColor(0xd9, 0x53, 0x4f); break;
-    case Connection::State::Disconnected: c = QColor(0x99, 0x99, 0x99); break;
-    }
-    QPixmap pm(16, 16);
-    pm.fill(Qt::transparent);
-    QPainter p(&pm);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(c.darker(130));
-    p.setBrush(c);
-    p.drawEllipse(QRectF(3, 3, 10, 10));
-    return QIcon(pm);
-}
-
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(0x2b, 0x2d, 0x30), base(0x1e, 0x1f, 0x22), text(0xdf, 0xe1, 0xe5), disabled(0x7f, 0x82, 0x88);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, window);
-    p.setColor(QPalette::ToolTipBase, base);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, disabled);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, Qt::red);
-    p.setColor(QPalette::Link, QColor(0x58, 0xa6, 0xff));
-    p.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Mid, QColor(0x3c, 0x3f, 0x41));
-    p.setColor(QPalette::Dark, QColor(0x1a, 0x1a, 0x1a));
-    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-        p.setColor(QPalette::Disabled, role, disabled);
-    return p;
-}
 
 } // namespace
 
-MainWindow::MainWindow(router::Router *router, QWidget *parent) : MainWindow(router, MainWindowOptions{}, parent) {}
+MainWindow::MainWindow(router::RouterHost *host, QWidget *parent) : MainWindow(host, MainWindowOptions{}, parent) {}
 
-MainWindow::MainWindow(router::Router *router, const MainWindowOptions &options, QWidget *parent)
-    : QMainWindow(parent), m_router(router), m_options(options)
+MainWindow::MainWindow(router::RouterHost *host, const MainWindowOptions &options, QWidget *parent)
+    : QMainWindow(parent), m_host(host), m_options(options)
 {
     setWindowTitle(tr("Wampscope"));
     setObjectName(QStringLiteral("MainWindow"));
@@ -103,11 +56,14 @@ MainWindow::MainWindow(router::Router *router, const MainWindowOptions &options,
         m_settings = m_ownSettings.get();
     }
     m_secrets = options.secrets ? options.secrets : new settings::KeychainSecretStore(this);
+    m_connectFlow = new ConnectFlow(this, m_secrets, options.askSecret, options.askKeepInMemory, this);
+    connect(m_connectFlow, &ConnectFlow::notice, this, &MainWindow::addNotice);
+    connect(m_connectFlow, &ConnectFlow::profileChanged, this, [this]() { saveProfiles(); });
     m_systemPalette = QApplication::palette();
     m_systemStyle = QApplication::style()->name();
 
     m_stack = new QStackedWidget(this);
-    m_routerPanel = new RouterPanel(router, m_stack);
+    m_routerPanel = new RouterPanel(host, m_stack);
     m_stack->addWidget(m_routerPanel);
     setCentralWidget(m_stack);
 
@@ -136,6 +92,19 @@ MainWindow::MainWindow(router::Router *router, const MainWindowOptions &options,
         followBuiltinRouter();
         refreshStatusBar();
     });
+    if (m_host) {
+        connect(m_host, &router::RouterHost::started, this, [this](const Status &st) {
+            // The Local router waited for the router's real address (its port may be 0 in the config).
+            Connection *local = connection(localRouterProfileId());
+            if (st.ok() && local && m_connectLocalWhenStarted)
+                connectTo(local);
+            m_connectLocalWhenStarted = false;
+        });
+        connect(m_host, &router::RouterHost::snapshotChanged, this, [this]() {
+            if (!currentConnection())
+                refreshStatusBar();
+        });
+    }
 
     const QString theme = m_settings->value(QStringLiteral("view/theme"), QStringLiteral("system")).toString();
     setTheme(theme == QStringLiteral("dark") ? Theme::Dark : theme == QStringLiteral("light") ? Theme::Light : Theme::System);
@@ -148,14 +117,18 @@ MainWindow::MainWindow(router::Router *router, const MainWindowOptions &options,
     const QString selected = m_settings->value(QStringLiteral("window/selected")).toString();
     if (Connection *c = connection(selected))
         selectConnection(c);
-    else if (Connection *local = connection(localRouterProfileId()); local && m_router)
+    else if (Connection *local = connection(localRouterProfileId()); local && m_host)
         selectConnection(local);
     else
         selectRouter();
 
     if (m_options.connectOnStart) {
         for (Connection *c : std::as_const(m_connections)) {
-            if (c->profile().connectOnStart)
+            if (!c->profile().connectOnStart)
+                continue;
+            if (c->id() == localRouterProfileId() && m_host && !m_host->isListening())
+                m_connectLocalWhenStarted = true; // started() connects it, with the real URL
+            else
                 connectTo(c);
         }
     }
@@ -204,142 +177,6 @@ void MainWindow::buildSidebar()
     });
 }
 
-void MainWindow::buildActions()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    m_newAct = file->addAction(tr("&New connection…"), this, &MainWindow::newProfileDialog);
-    m_newAct->setShortcut(QKeySequence::New);
-    file->addSeparator();
-    file->addAction(tr("&Import profiles…"), this, &MainWindow::importProfilesDialog);
-    file->addAction(tr("&Export profiles…"), this, &MainWindow::exportProfilesDialog);
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-
-    QMenu *conn = menuBar()->addMenu(tr("&Connection"));
-    m_connectAct = conn->addAction(tr("&Connect"), this, [this]() {
-        if (Connection *c = currentConnection())
-            connectTo(c);
-    });
-    m_connectAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
-    m_disconnectAct = conn->addAction(tr("&Disconnect"), this, [this]() {
-        if (Connection *c = currentConnection())
-            c->close();
-    });
-    m_disconnectAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return));
-    m_cancelReconnectAct = conn->addAction(tr("Cancel &reconnect"), this, [this]() {
-        if (Connection *c = currentConnection())
-            c->cancelReconnect();
-    });
-    m_cancelReconnectAct->setShortcut(QKeySequence(Qt::Key_Escape));
-    conn->addSeparator();
-    m_editAct = conn->addAction(tr("&Edit…"), this, &MainWindow::editProfileDialog);
-    m_editAct->setShortcut(QKeySequence(Qt::Key_F2));
-    m_duplicateAct = conn->addAction(tr("D&uplicate"), this, [this]() {
-        if (Connection *c = currentConnection())
-            selectConnection(duplicateProfile(c));
-    });
-    m_duplicateAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    m_deleteAct = conn->addAction(tr("De&lete"), this, [this]() {
-        Connection *c = currentConnection();
-        if (!c)
-            return;
-        if (QMessageBox::question(this, tr("Delete connection"),
-                                  tr("Delete the connection profile \"%1\" (and its stored secret)?").arg(c->name()))
-            == QMessageBox::Yes)
-            removeProfile(c);
-    });
-    m_deleteAct->setShortcut(QKeySequence::Delete);
-    m_deleteAct->setShortcutContext(Qt::WidgetShortcut);
-    m_sidebar->addAction(m_deleteAct);
-
-    auto *tb = addToolBar(tr("Connections"));
-    tb->setObjectName(QStringLiteral("ConnectionToolBar"));
-    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_newAct->setIcon(style()->standardIcon(QStyle::SP_FileIcon));
-    m_connectAct->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    m_disconnectAct->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
-    m_editAct->setIcon(style()->standardIcon(QStyle::SP_FileDialogDetailedView));
-    tb->addAction(m_newAct);
-    tb->addAction(m_editAct);
-    tb->addAction(m_connectAct);
-    tb->addAction(m_disconnectAct);
-    for (QAction *a : {m_connectAct, m_disconnectAct, m_cancelReconnectAct, m_editAct, m_duplicateAct})
-        m_sidebar->addAction(a);
-    m_sidebar->addAction(m_deleteAct);
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *routerAct = view->addAction(tr("&Router panel"), this, &MainWindow::selectRouter);
-    routerAct->setShortcut(QKeySequence(Qt::ALT | Qt::Key_0));
-    const QStringList titles = ConnectionWorkspace::standardPanelTitles();
-    for (int i = 0; i < titles.size(); ++i) {
-        QAction *a = view->addAction(tr("%1 panel").arg(titles.at(i)), this, [this, title = titles.at(i)]() {
-            Connection *c = currentConnection();
-            if (!c && !m_connections.isEmpty())
-                selectConnection(c = m_connections.first());
-            if (ConnectionWorkspace *w = workspace(c))
-                w->showPanel(title);
-        });
-        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
-    }
-    view->addSeparator();
-    QAction *sidebarFocus = view->addAction(tr("Focus the connection &list"), this, [this]() { m_sidebar->setFocus(); });
-    sidebarFocus->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    QAction *trafficAct = m_trafficDock->toggleViewAction();
-    trafficAct->setText(tr("&Traffic log"));
-    trafficAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    view->addAction(trafficAct);
-    for (QAction *a : m_traffic->actions())
-        view->addAction(a);
-    m_rttProbeAct = view->addAction(tr("Measure &round-trip time (a CALL to %1 every 5 s)").arg(Connection::rttProbeProcedure()));
-    m_rttProbeAct->setCheckable(true);
-    m_rttProbeAct->setChecked(m_settings->value(QStringLiteral("view/rttProbe"), true).toBool());
-    connect(m_rttProbeAct, &QAction::toggled, this, [this](bool on) {
-        m_settings->setValue(QStringLiteral("view/rttProbe"), on);
-        for (Connection *c : std::as_const(m_connections))
-            c->setRttProbeInterval(on ? kRttProbeIntervalMs : 0);
-        refreshStatusBar();
-    });
-    view->addSeparator();
-    QMenu *themes = view->addMenu(tr("T&heme"));
-    m_themeGroup = new QActionGroup(this);
-    const std::pair<Theme, QString> themeNames[] = {
-        {Theme::System, tr("Follow the &system")}, {Theme::Light, tr("&Light")}, {Theme::Dark, tr("&Dark")}};
-    for (const auto &[t, name] : themeNames) {
-        QAction *a = themes->addAction(name, this, [this, t = t]() { setTheme(t); });
-        a->setCheckable(true);
-        a->setData(int(t));
-        m_themeGroup->addAction(a);
-    }
-}
-
-void MainWindow::setTheme(Theme t)
-{
-    m_theme = t;
-    switch (t) {
-    case Theme::System:
-        if (QStyle *s = QStyleFactory::create(m_systemStyle))
-            QApplication::setStyle(s);
-        QApplication::setPalette(m_systemPalette);
-        break;
-    case Theme::Light:
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QApplication::setPalette(QApplication::style()->standardPalette());
-        break;
-    case Theme::Dark:
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QApplication::setPalette(darkPalette());
-        break;
-    }
-    if (m_themeGroup) {
-        for (QAction *a : m_themeGroup->actions())
-            a->setChecked(a->data().toInt() == int(t));
-    }
-    m_settings->setValue(QStringLiteral("view/theme"), t == Theme::Dark    ? QStringLiteral("dark")
-                                                       : t == Theme::Light ? QStringLiteral("light")
-                                                                           : QStringLiteral("system"));
-}
-
 // ---- profiles ----
 
 void MainWindow::loadProfiles()
@@ -347,7 +184,7 @@ void MainWindow::loadProfiles()
     settings::ProfileStore store(m_settings);
     QList<ConnectionProfile> list = store.load();
     const bool firstStart = !store.hasSavedProfiles();
-    if (firstStart && m_router) {
+    if (firstStart && m_host) {
         ConnectionProfile p;
         p.id = localRouterProfileId();
         p.name = tr("Local router");
@@ -364,9 +201,9 @@ void MainWindow::followBuiltinRouter()
 {
     // The Local router profile follows the built-in router's actual WebSocket address (ports may differ).
     Connection *local = connection(localRouterProfileId());
-    if (!local || !m_router)
+    if (!local || !m_host)
         return;
-    for (const QUrl &u : m_router->listeningUrls()) {
+    for (const QUrl &u : m_host->snapshot().urls) {
         if (u.scheme() == QStringLiteral("ws")) {
             if (local->profile().url != u) {
                 ConnectionProfile p = local->profile();
@@ -507,7 +344,7 @@ void MainWindow::updateItem(Connection *c)
     QTreeWidgetItem *item = itemFor(c);
     if (!item)
         return;
-    item->setIcon(0, stateIcon(c->state()));
+    item->setIcon(0, connectionStateIcon(c->state()));
     QString text = c->name();
     if (c->state() == Connection::State::WaitingToReconnect)
         text += QStringLiteral("  — ") + tr("reconnecting in %1 s").arg((c->reconnectRemainingMs() + 999) / 1000);
@@ -530,101 +367,12 @@ void MainWindow::addNotice(const QString &text)
 
 void MainWindow::storeSecret(Connection *c, const QString &secret)
 {
-    c->setSecret(secret);
-    if (c->profile().secretStorage == ConnectionProfile::SecretStorage::SessionOnly)
-        return;
-    QPointer<Connection> guard(c);
-    m_secrets->writeSecret(c->id(), secret, [this, guard](const settings::SecretResult &r) {
-        if (!guard || r.ok())
-            return;
-        fallBackToMemory(guard, r.message, {});
-    });
-}
-
-void MainWindow::fallBackToMemory(Connection *c, const QString &why, std::function<void()> then)
-{
-    const QString text = tr("The OS keychain is not available for \"%1\": %2").arg(c->name(), why);
-    bool keep = false;
-    if (m_options.askKeepInMemory) {
-        keep = m_options.askKeepInMemory(c->profile(), why);
-    } else {
-        keep = QMessageBox::question(this, tr("No keychain"),
-                                     text + QStringLiteral("\n\n")
-                                         + tr("Keep this profile's secret in memory for this run only? It is never "
-                                              "written to disk; you will be asked again after a restart."))
-               == QMessageBox::Yes;
-    }
-    addNotice(text);
-    if (!keep) {
-        c->setSecret(QString());
-        return;
-    }
-    ConnectionProfile p = c->profile();
-    p.secretStorage = ConnectionProfile::SecretStorage::SessionOnly;
-    c->setProfile(p);
-    saveProfiles();
-    if (then)
-        then();
-}
-
-void MainWindow::promptAndOpen(Connection *c, bool writeToKeychain)
-{
-    std::optional<QString> secret;
-    if (m_options.askSecret) {
-        secret = m_options.askSecret(c->profile());
-    } else {
-        bool ok = false;
-        const QString label = c->profile().authMethod == QStringLiteral("cryptosign")
-                                  ? tr("Ed25519 private key (64 hex digits) for auth ID \"%1\":").arg(c->profile().authid)
-                                  : tr("%1 secret for auth ID \"%2\":").arg(c->profile().authMethod, c->profile().authid);
-        const QString s = QInputDialog::getText(this, tr("Secret for %1").arg(c->name()), label,
-                                                QLineEdit::Password, QString(), &ok);
-        if (ok)
-            secret = s;
-    }
-    if (!secret)
-        return;
-    if (writeToKeychain)
-        storeSecret(c, *secret);
-    else
-        c->setSecret(*secret);
-    c->open();
+    m_connectFlow->storeSecret(c, secret);
 }
 
 void MainWindow::connectTo(Connection *c)
 {
-    if (!c)
-        return;
-    const ConnectionProfile &p = c->profile();
-    if (!p.needsSecret() || c->hasSecret()) {
-        c->open();
-        return;
-    }
-    if (p.secretStorage == ConnectionProfile::SecretStorage::SessionOnly) {
-        promptAndOpen(c, false);
-        return;
-    }
-    QPointer<Connection> guard(c);
-    m_secrets->readSecret(p.id, [this, guard](const settings::SecretResult &r) {
-        if (!guard)
-            return;
-        switch (r.status) {
-        case settings::SecretResult::Status::Ok:
-            guard->setSecret(r.secret);
-            guard->open();
-            break;
-        case settings::SecretResult::Status::NotFound:
-            promptAndOpen(guard, true);
-            break;
-        case settings::SecretResult::Status::NoBackend:
-        case settings::SecretResult::Status::Error:
-            fallBackToMemory(guard, r.message, [this, guard]() {
-                if (guard)
-                    promptAndOpen(guard, false);
-            });
-            break;
-        }
-    });
+    m_connectFlow->connectTo(c);
 }
 
 // ---- import/export ----
@@ -650,8 +398,8 @@ void MainWindow::newProfileDialog()
 {
     ConnectionProfile p;
     p.name = tr("New connection");
-    if (m_router) {
-        const QList<QUrl> urls = m_router->listeningUrls();
+    if (m_host) {
+        const QList<QUrl> urls = m_host->snapshot().urls;
         if (!urls.isEmpty())
             p.url = urls.first();
     }
@@ -669,37 +417,6 @@ void MainWindow::editProfileDialog()
     ProfileDialog d(c->profile(), this);
     if (d.exec() == QDialog::Accepted)
         updateProfile(c, d.profile(), d.secret());
-}
-
-void MainWindow::importProfilesDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import profiles"), QString(), tr("JSON (*.json)"));
-    if (path.isEmpty())
-        return;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        QMessageBox::warning(this, tr("Import profiles"), tr("Cannot read %1: %2").arg(path, f.errorString()));
-        return;
-    }
-    const int n = importProfilesFrom(f.readAll());
-    if (n < 0)
-        QMessageBox::warning(this, tr("Import profiles"), m_notices.last());
-    else
-        statusBar()->showMessage(tr("Imported %n profile(s); secrets are asked for on first connect.", nullptr, n), 8000);
-}
-
-void MainWindow::exportProfilesDialog()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export profiles (without secrets)"),
-                                                      QStringLiteral("wampscope-profiles.json"), tr("JSON (*.json)"));
-    if (path.isEmpty())
-        return;
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(exportAllProfiles()) < 0) {
-        QMessageBox::warning(this, tr("Export profiles"), tr("Cannot write %1: %2").arg(path, f.errorString()));
-        return;
-    }
-    statusBar()->showMessage(tr("Exported %n profile(s) to %1 (no secrets).", nullptr, int(m_connections.size())).arg(path), 8000);
 }
 
 // ---- selection and status ----
@@ -748,8 +465,8 @@ void MainWindow::refreshStatusBar()
 {
     Connection *c = currentConnection();
     if (!c) {
-        m_stateLabel->setText(m_router && m_router->isListening()
-                                  ? tr("Built-in router: running, %n session(s)", nullptr, m_router->sessionCount())
+        m_stateLabel->setText(m_host && m_host->isListening()
+                                  ? tr("Built-in router: running, %n session(s)", nullptr, m_host->snapshot().sessionCount)
                                   : tr("Built-in router: stopped"));
         m_realmLabel->clear();
         m_serializerLabel->clear();

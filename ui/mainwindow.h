@@ -25,7 +25,7 @@ class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace wb::router {
-class Router;
+class RouterHost;
 }
 namespace wb::client {
 class Connection;
@@ -36,6 +36,7 @@ class SecretStore;
 
 namespace wb::ui {
 
+class ConnectFlow;
 class ConnectionWorkspace;
 class RouterPanel;
 class TrafficLogPanel;
@@ -59,8 +60,10 @@ class MainWindow : public QMainWindow
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    explicit MainWindow(router::Router *router, QWidget *parent = nullptr);
-    MainWindow(router::Router *router, const MainWindowOptions &options, QWidget *parent = nullptr);
+    /// \a host: the built-in router (nullptr: none, --no-router). The window only posts requests to it and reads
+    /// its snapshot; the window does not own it (the app shuts it down after the window has closed).
+    explicit MainWindow(router::RouterHost *host, QWidget *parent = nullptr);
+    MainWindow(router::RouterHost *host, const MainWindowOptions &options, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     /// The id of the profile that points at the built-in router (created on first start).
@@ -105,7 +108,10 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void buildActions();
+    /// How often a connected profile measures its round-trip time (View > Measure round-trip time).
+    static constexpr int kRttProbeIntervalMs = 5000;
+
+    void buildActions(); // in window/mainwindowmenus.cpp, with setTheme()
     void buildSidebar();
     void loadProfiles();
     void saveProfiles();
@@ -117,20 +123,18 @@ private:
     void onSelectionChanged();
     void addNotice(const QString &text);
     void storeSecret(client::Connection *c, const QString &secret);
-    void fallBackToMemory(client::Connection *c, const QString &why, std::function<void()> then);
-    void promptAndOpen(client::Connection *c, bool writeToKeychain);
     QTreeWidgetItem *itemFor(client::Connection *c) const;
 
     void newProfileDialog();
     void editProfileDialog();
-    void importProfilesDialog();
-    void exportProfilesDialog();
 
-    router::Router *m_router;
+    router::RouterHost *m_host;
     MainWindowOptions m_options;
     QSettings *m_settings;
     std::unique_ptr<QSettings> m_ownSettings;
     settings::SecretStore *m_secrets;
+    ConnectFlow *m_connectFlow = nullptr;
+    bool m_connectLocalWhenStarted = false; ///< connect "Local router" once the built-in router listens
     QList<client::Connection *> m_connections;
     QHash<client::Connection *, ConnectionWorkspace *> m_workspaces;
     QStringList m_notices;

@@ -13,7 +13,8 @@
 #include "models/eventlogmodel.h"
 #include "models/topictreemodel.h"
 #include "panels/subscribepanel.h"
-#include "router/router.h"
+#include "benchsupport.h"
+#include "router/routerhost.h"
 #include "session/session.h"
 
 #include <QApplication>
@@ -54,112 +55,6 @@ qint64 rssBytes()
     return parts.size() > 1 ? parts.at(1).toLongLong() * sysconf(_SC_PAGESIZE) : 0;
 }
 
-/// Publishes on its own thread at a target rate (spread over ticks of 2 ms), without acknowledge.
-class Flooder : public QObject
-{
-public:
-    Flooder(QUrl url, codec::SerializerId ser, double rate, int index) : m_url(std::move(url)), m_ser(ser), m_rate(rate), m_index(index) {}
-
-    void open()
-    {
-        m_session = new session::Session(this);
-        connect(m_session, &session::Session::joined, this, [this] { m_joined = true; });
-        transport::ConnectOptions c;
-        c.url = m_url;
-        c.serializer = m_ser;
-        m_session->open(c, {});
-    }
-    void start(qint64 durationMs)
-    {
-        m_duration = durationMs;
-        m_clock.start();
-        m_timer = new QTimer(this);
-        m_timer->setTimerType(Qt::PreciseTimer);
-        connect(m_timer, &QTimer::timeout, this, [this] { tick(); });
-        m_timer->start(2);
-    }
-    void stop()
-    {
-        if (m_timer)
-            m_timer->stop();
-        if (m_session)
-            m_session->leave();
-    }
-    bool joined() const { return m_joined; }
-    quint64 sent() const { return m_sent.load(); }
-    bool finished() const { return m_finished.load(); }
-
-private:
-    void tick()
-    {
-        const qint64 el = m_clock.elapsed();
-        if (el >= m_duration || !m_session->isJoined()) {
-            m_timer->stop();
-            m_finished = true;
-            return;
-        }
-        const quint64 due = quint64(m_rate * double(el) / 1000.0);
-        transport::Transport *t = m_session->transport();
-        int budget = 20000;
-        while (m_sent.load() < due && budget-- > 0) {
-            if (t && t->bytesToWrite() > 4 * 1024 * 1024) // the socket is full: the router is the bottleneck
-                break;
-            const quint64 i = m_sent.load();
-            const double temp = 20.0 + 5.0 * std::sin(double(i) / 5000.0);
-            wamp::Dict kw;
-            kw.insert(QStringLiteral("temp"), temp);
-            kw.insert(QStringLiteral("unit"), QStringLiteral("C"));
-            m_session->publish(m_topics[i % 8], wamp::List{qint64(i), m_index}, kw, {});
-            m_sent.fetch_add(1);
-        }
-    }
-
-    QUrl m_url;
-    codec::SerializerId m_ser;
-    double m_rate;
-    int m_index;
-    session::Session *m_session = nullptr;
-    QTimer *m_timer = nullptr;
-    QElapsedTimer m_clock;
-    qint64 m_duration = 0;
-    bool m_joined = false;
-    std::atomic<quint64> m_sent{0};
-    std::atomic<bool> m_finished{false};
-    const QStringList m_topics{QStringLiteral("com.bench.sensor.a0"), QStringLiteral("com.bench.sensor.a1"),
-                               QStringLiteral("com.bench.sensor.b0"), QStringLiteral("com.bench.sensor.b1"),
-                               QStringLiteral("com.bench.room.kitchen"), QStringLiteral("com.bench.room.hall"),
-                               QStringLiteral("com.bench.power.meter"), QStringLiteral("com.bench.power.solar")};
-};
-
-template<typename F>
-void runIn(QObject *ctx, F f)
-{
-    QMetaObject::invokeMethod(ctx, f, Qt::BlockingQueuedConnection);
-}
-
-bool waitUntil(const std::function<bool()> &cond, int timeoutMs)
-{
-    // An event loop with a 10 ms check (not a processEvents() spin, which would burn the GUI thread's CPU).
-    if (cond())
-        return true;
-    QEventLoop loop;
-    QElapsedTimer t;
-    t.start();
-    bool ok = false;
-    QTimer check;
-    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
-        if (cond()) {
-            ok = true;
-            loop.quit();
-        } else if (t.elapsed() > timeoutMs) {
-            loop.quit();
-        }
-    });
-    check.start(10);
-    loop.exec();
-    return ok;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -187,30 +82,17 @@ int main(int argc, char **argv)
     const qsizetype cap = p.value(QStringLiteral("cap")).toLongLong();
     const QString kind = p.value(QStringLiteral("transport"));
 
-    // Router on its own thread.
-    QThread routerThread;
-    routerThread.setObjectName(QStringLiteral("router"));
-    routerThread.start();
-    QObject routerCtx;
-    routerCtx.moveToThread(&routerThread);
-    router::Router *router = nullptr;
-    QUrl url;
-    QString startError;
-    runIn(&routerCtx, [&] {
-        router::RouterConfig cfg = router::RouterConfig::defaults();
-        cfg.listeners = {router::ListenerConfig{QUrl(kind == u"ws" ? QStringLiteral("ws://127.0.0.1:0/ws") : QStringLiteral("rs://127.0.0.1:0"))}};
-        cfg.maxOutboundQueueBytes = 512LL * 1024 * 1024;
-        router = new router::Router(cfg);
-        const Status st = router->start();
-        if (!st.ok())
-            startError = st.errorString();
-        else
-            url = router->listeningUrls().first();
-    });
-    if (!startError.isEmpty()) {
-        fprintf(stderr, "router failed: %s\n", qPrintable(startError));
+    // The built-in router on its own thread, as in the app.
+    router::RouterHost host;
+    router::RouterConfig cfg = router::RouterConfig::defaults();
+    cfg.listeners = {router::ListenerConfig{QUrl(kind == u"ws" ? QStringLiteral("ws://127.0.0.1:0/ws") : QStringLiteral("rs://127.0.0.1:0"))}};
+    cfg.maxOutboundQueueBytes = 512LL * 1024 * 1024;
+    host.start(cfg);
+    if (!bench::startedWithin(host, 10000)) {
+        fprintf(stderr, "router failed: %s\n", qPrintable(host.snapshot().lastError));
         return 3;
     }
+    const QUrl url = host.snapshot().urls.first();
 
     QFile la(QStringLiteral("/proc/loadavg"));
     const QByteArray load = la.open(QIODevice::ReadOnly) ? la.readAll().trimmed() : QByteArray("?");
@@ -235,7 +117,7 @@ int main(int argc, char **argv)
         c.url = url;
         c.serializer = ser->id();
         sub->open(c, {});
-        if (!waitUntil([&] { return sub->isJoined(); }, 5000)) {
+        if (!bench::waitUntil([&] { return sub->isJoined(); }, 5000)) {
             fprintf(stderr, "subscriber could not join\n");
             return 3;
         }
@@ -246,7 +128,7 @@ int main(int argc, char **argv)
         if (!p.value(QStringLiteral("plot")).isEmpty())
             panel->setPlotPath(p.value(QStringLiteral("plot")));
         panel->subscribeTo(QStringLiteral("com.bench"), QStringLiteral("prefix"));
-        if (!waitUntil([&] { return panel->subscriptionCount() == 1; }, 5000)) {
+        if (!bench::waitUntil([&] { return panel->subscriptionCount() == 1; }, 5000)) {
             fprintf(stderr, "subscribe failed: %s\n", qPrintable(panel->lastError()));
             return 3;
         }
@@ -258,17 +140,17 @@ int main(int argc, char **argv)
 
         // Publishers, one thread each.
         std::vector<std::unique_ptr<QThread>> threads;
-        std::vector<Flooder *> flooders;
+        std::vector<bench::Flooder *> flooders;
         for (int i = 0; i < publishers; ++i) {
             auto t = std::make_unique<QThread>();
             t->start();
-            auto *f = new Flooder(url, ser->id(), rate / publishers, i);
+            auto *f = new bench::Flooder(url, ser->id(), rate / publishers, i);
             f->moveToThread(t.get());
-            runIn(f, [f] { f->open(); });
+            bench::runIn(f, [f] { f->open(); });
             flooders.push_back(f);
             threads.push_back(std::move(t));
         }
-        if (!waitUntil([&] { return std::all_of(flooders.begin(), flooders.end(), [](Flooder *f) { return f->joined(); }); }, 5000)) {
+        if (!bench::waitUntil([&] { return std::all_of(flooders.begin(), flooders.end(), [](bench::Flooder *f) { return f->joined(); }); }, 5000)) {
             fprintf(stderr, "publishers could not join\n");
             return 3;
         }
@@ -292,25 +174,25 @@ int main(int argc, char **argv)
         hb.start(5);
 
         // Baseline: the same heartbeat for 1 s without traffic (scheduler noise of a busy machine shows here).
-        waitUntil([] { return false; }, 1000);
+        bench::waitUntil([] { return false; }, 1000);
         const qint64 idleWorst = worst;
         worst = 0;
         gaps.clear();
         QElapsedTimer clock;
         clock.start();
         const qint64 cpuStart = threadCpuUs();
-        for (Flooder *f : flooders)
-            runIn(f, [f, seconds] { f->start(seconds * 1000LL); });
-        waitUntil([&] { return std::all_of(flooders.begin(), flooders.end(), [](Flooder *f) { return f->finished(); }); }, seconds * 1000 + 10000);
+        for (bench::Flooder *f : flooders)
+            bench::runIn(f, [f, seconds] { f->start(seconds * 1000LL); });
+        bench::waitUntil([&] { return std::all_of(flooders.begin(), flooders.end(), [](bench::Flooder *f) { return f->finished(); }); }, seconds * 1000 + 10000);
         quint64 published = 0;
-        for (Flooder *f : flooders)
+        for (bench::Flooder *f : flooders)
             published += f->sent();
         // Drain: until everything published arrived (or nothing more comes for 2 s).
         quint64 prev = 0;
         QElapsedTimer still;
         still.start();
         qint64 lastArrival = clock.elapsed();
-        waitUntil([&] {
+        bench::waitUntil([&] {
             if (subscriberLost)
                 return true;
             const quint64 got = panel->store().totalAppended() - storedStart;
@@ -326,7 +208,7 @@ int main(int argc, char **argv)
         const quint64 absorbed = panel->store().totalAppended() - storedStart;
         if (absorbed >= published)
             lastArrival = clock.elapsed();
-        waitUntil([] { return false; }, 3 * ui::SubscribePanel::kRefreshMs); // let the models catch up
+        bench::waitUntil([] { return false; }, 3 * ui::SubscribePanel::kRefreshMs); // let the models catch up
         hb.stop();
         const qint64 cpuUs = threadCpuUs() - cpuStart;
         const qint64 rssEnd = rssBytes();
@@ -346,19 +228,17 @@ int main(int argc, char **argv)
             ++failures;
 
         for (size_t i = 0; i < flooders.size(); ++i) {
-            Flooder *f = flooders[i];
-            runIn(f, [f] { f->stop(); delete f; });
+            bench::Flooder *f = flooders[i];
+            bench::runIn(f, [f] { f->stop(); delete f; });
             threads[i]->quit();
             threads[i]->wait();
         }
         panel.reset();
         sub->leave();
-        waitUntil([&] { return !sub->isJoined(); }, 2000);
+        bench::waitUntil([&] { return !sub->isJoined(); }, 2000);
         sub.reset();
         Q_UNUSED(rssBefore)
     }
-    runIn(&routerCtx, [&] { delete router; });
-    routerThread.quit();
-    routerThread.wait();
+    host.shutdown();
     return failures ? 1 : 0;
 }

@@ -14,7 +14,7 @@
 #include "panels/panelfactory.h"
 #include "panels/registerpanel.h"
 #include "panels/subscribepanel.h"
-#include "router/router.h"
+#include "router/routerhost.h"
 #include "session/session.h"
 
 #include <QApplication>
@@ -61,8 +61,9 @@ int main(int argc, char **argv)
 
     router::RouterConfig cfg = router::RouterConfig::defaults();
     cfg.listeners = {router::ListenerConfig{QUrl(QStringLiteral("ws://127.0.0.1:0/ws"))}};
-    router::Router router(cfg);
-    if (!router.start().ok())
+    router::RouterHost host;
+    host.start(cfg);
+    if (!waitUntil([&] { return host.isListening() || !host.snapshot().lastError.isEmpty(); }, 10000) || !host.isListening())
         return 3;
     QTemporaryDir dir;
     QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
@@ -71,7 +72,7 @@ int main(int argc, char **argv)
     o.settings = &settings;
     o.secrets = &secrets;
     ui::ConnectionWorkspace::setPanelFactory(&ui::panels::install);
-    ui::MainWindow w(&router, o);
+    ui::MainWindow w(&host, o);
     w.resize(1500, 950);
     w.show();
     client::Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
@@ -88,7 +89,7 @@ int main(int argc, char **argv)
     // Another client: publisher and caller.
     session::Session other;
     transport::ConnectOptions c;
-    c.url = router.listeningUrls().first();
+    c.url = host.snapshot().urls.first();
     c.serializer = codec::SerializerId::MsgPack;
     other.open(c, {});
     if (!waitUntil([&] { return other.isJoined(); }, 5000))

@@ -93,7 +93,7 @@ void Router::closeListeners()
     for (transport::Listener *l : std::as_const(m_listeners)) {
         l->disconnect(this);
         l->close();
-        l->deleteLater();
+        m_retiredListeners.append(l);
     }
     m_listeners.clear();
 }
@@ -129,6 +129,9 @@ void Router::checkStopped()
         if (m_shutdownTimer)
             m_shutdownTimer->stop();
         m_stopping = false;
+        for (transport::Listener *l : std::as_const(m_retiredListeners))
+            l->deleteLater();
+        m_retiredListeners.clear();
         QMetaObject::invokeMethod(this, &Router::stopped, Qt::QueuedConnection);
     }
 }
@@ -166,7 +169,8 @@ QList<SessionInfo> Router::sessions() const
 
 void Router::log(const QString &text)
 {
-    qCDebug(lcRouter).noquote() << text; // the text itself goes out through logMessage()
+    qCDebug(lcRouter).noquote() << text; // the text itself goes out through logMessage() and eventLog()
+    m_eventLog.append(text);
     emit logMessage(text);
 }
 

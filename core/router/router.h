@@ -6,6 +6,8 @@
 // state machine, authentication) -> Realm -> Broker / Dealer. Everything runs on the Router's thread.
 
 #include "routerconfig.h"
+#include "routerlog.h"
+#include "routerstats.h"
 #include "wamp/errors.h"
 #include "wamp/result.h"
 
@@ -46,16 +48,6 @@ struct SessionInfo
     QString peer;       ///< e.g. "127.0.0.1:51234"
 };
 
-/// Hot-path counters (cheap; useful for tests and a status display).
-struct RouterStats
-{
-    quint64 publications = 0;    ///< PUBLISH messages routed
-    quint64 eventsEncoded = 0;   ///< EVENT encodings: one per (subscription, serializer) per publication
-    quint64 eventsSent = 0;      ///< EVENT messages handed to transports
-    quint64 calls = 0;           ///< CALLs routed to a callee
-    quint64 protocolViolations = 0;
-};
-
 class Router : public QObject
 {
     Q_OBJECT
@@ -77,6 +69,8 @@ public:
     QList<SessionInfo> sessions() const;
     const RouterConfig &config() const { return m_config; }
     RouterStats stats() const { return m_stats; }
+    /// The last lines of logMessage(), readable from any thread (RouterHost batches them to the GUI).
+    const RouterLog &eventLog() const { return m_eventLog; }
     /// Bytes queued for sending over all connections right now (bounded by max_outbound_queue_bytes per session).
     qint64 queuedOutboundBytes() const;
     /// Every live connection, joined or still in HELLO/authentication.
@@ -92,8 +86,6 @@ signals:
 
 private:
     friend class RouterSession;
-    friend class Broker;
-    friend class Dealer;
 
     void onNewTransport(transport::Transport *transport);
     void closeListeners();
@@ -114,6 +106,7 @@ private:
 
     RouterConfig m_config;
     QList<transport::Listener *> m_listeners;
+    QList<transport::Listener *> m_retiredListeners; ///< closed, deleted once the router has stopped
     QList<RouterSession *> m_connections;  ///< every live connection, joined or not
     QList<quint64> m_joinedOrder;          ///< joined session IDs, in join order
     QHash<quint64, RouterSession *> m_joined;
@@ -122,6 +115,7 @@ private:
     QTimer *m_shutdownTimer = nullptr;
     bool m_stopping = false;
     RouterStats m_stats;
+    RouterLog m_eventLog;
 };
 
 } // namespace wb::router

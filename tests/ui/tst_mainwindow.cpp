@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The workbench window against the built-in router in process (offscreen): first start (the router runs and
-// "Local router" connects), the router panel follows sessions, profiles persist without secrets, the no-keychain
-// path, visible auto-reconnect, the traffic log correlates a CALL with its INVOCATION/YIELD/RESULT, panels plug
-// into the workspace, and the window state/theme come back after a restart.
+// The workbench window against the built-in router on its RouterHost thread (offscreen): first start (the router
+// runs and "Local router" connects once it listens), the router panel follows sessions, visible auto-reconnect,
+// the traffic log correlates a CALL with its INVOCATION/YIELD/RESULT, panels plug into the workspace, and the
+// window state/theme come back after a restart. Profiles, secrets and the profile dialog: tst_windowprofiles.
 
 #include "client/connection.h"
 #include "settings/secretstore.h"
@@ -10,7 +10,9 @@
 #include "mainwindow.h"
 #include "panels/metamonitor.h"
 #include "dialogs/profiledialog.h"
-#include "router/router.h"
+#include "fakes/routerfixture.h"
+#include "router/routerhost.h"
+#include "windowtest.h"
 #include "panels/routerpanel.h"
 #include "session/session.h"
 #include "panels/trafficlogpanel.h"
@@ -26,6 +28,8 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QLabel>
+#include <QPlainTextEdit>
+#include <QTcpSocket>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -37,28 +41,7 @@
 using namespace wb;
 using client::Connection;
 using settings::ConnectionProfile;
-
-namespace {
-
-router::RouterConfig routerConfig(quint16 port = 0)
-{
-    router::RouterConfig cfg = router::RouterConfig::defaults();
-    cfg.listeners = {router::ListenerConfig{QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port))}};
-    router::UserConfig alice;
-    alice.authid = QStringLiteral("alice");
-    alice.authmethod = QStringLiteral("ticket");
-    alice.secret = QStringLiteral("s3cret");
-    cfg.users = {alice};
-    return cfg;
-}
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
+using testing::startHost;
 
 class TstMainWindow : public QObject
 {
@@ -72,8 +55,10 @@ class TstMainWindow : public QObject
 private slots:
     void firstStartConnectsLocalRouter()
     {
-        router::Router r(routerConfig());
-        QVERIFY(r.start().ok());
+        // As in the app: the window is built while the router thread is still starting (port 0 here).
+        router::RouterHost r;
+        QSignalSpy started(&r, &router::RouterHost::started);
+        r.start(testing::windowRouterConfig());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
         settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
@@ -85,10 +70,11 @@ private slots:
         Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
         QVERIFY(local);
         QCOMPARE(local->profile().name, QStringLiteral("Local router"));
-        QCOMPARE(local->profile().url, r.listeningUrls().first());
         QCOMPARE(w.currentConnection(), local);
+        QVERIFY(started.wait(10000));
+        QCOMPARE(local->profile().url, r.snapshot().urls.first()); // it waited for the real port
         QTRY_COMPARE(local->state(), Connection::State::Connected);
-        QTRY_COMPARE(r.sessionCount(), 1);
+        QTRY_COMPARE(r.snapshot().sessionCount, 1);
         QVERIFY2(w.statusText().contains(QStringLiteral("Realm: realm1")), qPrintable(w.statusText()));
         QVERIFY(w.statusText().contains(QStringLiteral("Serializer: json")));
         QTRY_VERIFY2(w.statusText().contains(QStringLiteral(" ms (probe)")), qPrintable(w.statusText()));
@@ -131,8 +117,8 @@ private slots:
 
     void routerPanelFollowsMetaApi()
     {
-        router::Router r(routerConfig());
-        QVERIFY(r.start().ok());
+        router::RouterHost r;
+        QVERIFY(startHost(r).isValid());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
         settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
@@ -151,13 +137,11 @@ private slots:
         QTRY_COMPARE(w.sessionRowCount(), 1); // the Local router connection itself, via wamp.session.list/get
 
         // another client comes and goes: wamp.session.on_join / on_leave
-        session::Session s;
-        QSignalSpy joined(&s, &session::Session::joined);
-        transport::ConnectOptions c;
-        c.url = r.listeningUrls().first();
-        c.serializer = codec::SerializerId::Cbor;
-        s.open(c, {});
-        QTRY_COMPARE(joined.size(), 1);
+        testing::RouterFixture other; // its join helper, against the window's built-in router
+        other.ws = r.snapshot().urls.first();
+        std::unique_ptr<session::Session> joined = other.join();
+        QVERIFY(joined);
+        session::Session &s = *joined;
         QTRY_COMPARE(w.sessionRowCount(), 2);
         const int logBefore = w.logLineCount();
 
@@ -175,7 +159,7 @@ private slots:
         QTRY_COMPARE(rowWith(m->subscriptionsView(), 1, QStringLiteral("com.example.topic"))->text(3), QStringLiteral("1"));
         QTRY_VERIFY(rowWith(m->registrationsView(), 1, QStringLiteral("com.example.proc")));
         QTRY_COMPARE(rowWith(m->registrationsView(), 1, QStringLiteral("com.example.proc"))->text(4), QStringLiteral("1"));
-        QVERIFY(rowWith(m->sessionsView(), 4, QStringLiteral("cbor")));
+        QVERIFY(rowWith(m->sessionsView(), 4, QStringLiteral("json")));
         m->refresh(); // a full reload gives the same picture
         QTRY_VERIFY(rowWith(m->registrationsView(), 1, QStringLiteral("com.example.proc")));
         QTRY_COMPARE(w.sessionRowCount(), 2);
@@ -194,8 +178,38 @@ private slots:
         QTRY_VERIFY(!r.isListening());
         QTRY_COMPARE(w.sessionRowCount(), 0);
         w.routerPanel()->startRouter();
-        QVERIFY(r.isListening());
+        QTRY_VERIFY(r.isListening());
         QTRY_COMPARE_WITH_TIMEOUT(w.sessionRowCount(), 1, 5000);
+    }
+
+    void routerLogReachesThePanel()
+    {
+        // Lines the router logs on its thread (here: a connection with a bad RawSocket handshake) arrive in the
+        // router panel's log, batched.
+        router::RouterConfig cfg = testing::windowRouterConfig();
+        cfg.listeners.append(router::ListenerConfig{QUrl(QStringLiteral("rs://127.0.0.1:0"))});
+        router::RouterHost r;
+        QVERIFY(startHost(r, cfg).isValid());
+        QUrl rs;
+        for (const QUrl &u : r.snapshot().urls) {
+            if (u.scheme() == QStringLiteral("rs"))
+                rs = u;
+        }
+        QVERIFY(rs.isValid());
+        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
+        settings::MemorySecretStore secrets;
+        ui::MainWindowOptions o;
+        o.settings = &settings;
+        o.secrets = &secrets;
+        o.connectOnStart = false;
+        ui::MainWindow w(&r, o);
+        auto *log = w.routerPanel()->findChild<QPlainTextEdit *>();
+        QVERIFY(log);
+        QVERIFY(!log->toPlainText().contains(QStringLiteral("rejected")));
+        QTcpSocket bad;
+        bad.connectToHost(QHostAddress::LocalHost, quint16(rs.port()));
+        bad.write("GET / HTTP/1.1\r\n\r\n");
+        QTRY_VERIFY2(log->toPlainText().contains(QStringLiteral("rejected")), qPrintable(log->toPlainText()));
     }
 
     void withoutRouter()
@@ -214,162 +228,16 @@ private slots:
         QVERIFY(w.logLineCount() >= 1);
     }
 
-    void profilesPersistWithoutSecrets()
-    {
-        router::Router r(routerConfig());
-        QVERIFY(r.start().ok());
-        const QString path = freshSettingsPath();
-        settings::MemorySecretStore secrets;
-        QByteArray exported;
-        QString id;
-        {
-            QSettings settings(path, QSettings::IniFormat);
-            ui::MainWindowOptions o;
-            o.settings = &settings;
-            o.secrets = &secrets;
-            o.connectOnStart = false;
-            o.askSecret = [](const ConnectionProfile &) -> std::optional<QString> { return std::nullopt; };
-            ui::MainWindow w(&r, o);
-            ConnectionProfile p;
-            p.name = QStringLiteral("Alice");
-            p.url = r.listeningUrls().first();
-            p.authMethod = QStringLiteral("ticket");
-            p.authid = QStringLiteral("alice");
-            Connection *c = w.addProfile(p, QStringLiteral("s3cret"));
-            id = c->id();
-            QTRY_COMPARE(secrets.size(), 1); // the secret went to the keychain
-            Connection *dup = w.duplicateProfile(c);
-            QCOMPARE(dup->profile().name, QStringLiteral("Alice (copy)"));
-            QVERIFY(!dup->hasSecret());
-            w.removeProfile(dup);
-            QCOMPARE(w.connections().size(), 2);
-            exported = w.exportAllProfiles();
-            w.close();
-        }
-        QVERIFY(!fileBytes(path).contains("s3cret"));
-        QVERIFY(!exported.contains("s3cret"));
-        QVERIFY(exported.contains("\"authid\": \"alice\""));
-
-        // a restart: the profile is back, its secret comes from the keychain on connect
-        QSettings settings(path, QSettings::IniFormat);
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        o.connectOnStart = false;
-        int asked = 0;
-        o.askSecret = [&](const ConnectionProfile &) -> std::optional<QString> {
-            ++asked;
-            return std::nullopt;
-        };
-        ui::MainWindow w(&r, o);
-        Connection *c = w.connection(id);
-        QVERIFY(c);
-        QVERIFY(!c->hasSecret());
-        w.connectTo(c);
-        QTRY_COMPARE(c->state(), Connection::State::Connected);
-        QCOMPARE(asked, 0);
-        QCOMPARE(c->session()->welcomeDetails().value(QStringLiteral("authrole")).toString(), QStringLiteral("user"));
-
-        // import: clashing ids get new ones; invalid files are refused with a notice
-        QCOMPARE(w.importProfilesFrom(exported), 2);
-        QCOMPARE(w.connections().size(), 4);
-        QCOMPARE(w.importProfilesFrom("{broken"), -1);
-        QVERIFY(w.notices().last().contains(QStringLiteral("Import failed")));
-        QCOMPARE(w.connections().size(), 4);
-    }
-
-    void noKeychainKeepsSecretForThisRun()
-    {
-        router::Router r(routerConfig());
-        QVERIFY(r.start().ok());
-        const QString path = freshSettingsPath();
-        QSettings settings(path, QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        secrets.setSimulateNoBackend(true);
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        o.connectOnStart = false;
-        QString why;
-        o.askKeepInMemory = [&](const ConnectionProfile &, const QString &reason) {
-            why = reason;
-            return true;
-        };
-        int asked = 0;
-        o.askSecret = [&](const ConnectionProfile &) -> std::optional<QString> {
-            ++asked;
-            return QStringLiteral("s3cret");
-        };
-        ui::MainWindow w(&r, o);
-        ConnectionProfile p;
-        p.name = QStringLiteral("Alice");
-        p.url = r.listeningUrls().first();
-        p.authMethod = QStringLiteral("ticket");
-        p.authid = QStringLiteral("alice");
-        Connection *c = w.addProfile(p);
-        w.connectTo(c);
-        QTRY_COMPARE(c->state(), Connection::State::Connected);
-        QCOMPARE(asked, 1);
-        QVERIFY(why.contains(QStringLiteral("No keychain")));
-        QVERIFY(w.notices().last().contains(QStringLiteral("keychain is not available")));
-        QCOMPARE(c->profile().secretStorage, ConnectionProfile::SecretStorage::SessionOnly);
-        // reconnecting in this run does not ask again; nothing went to disk
-        c->close();
-        w.connectTo(c);
-        QTRY_COMPARE(c->state(), Connection::State::Connected);
-        QCOMPARE(asked, 1);
-        settings.sync();
-        QVERIFY(!fileBytes(path).contains("s3cret"));
-        QVERIFY(fileBytes(path).contains("session"));
-
-    }
-
-    void noKeychainDeclined()
-    {
-        router::Router r(routerConfig());
-        QVERIFY(r.start().ok());
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        secrets.setSimulateNoBackend(true);
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        o.connectOnStart = false;
-        int keepAsked = 0, secretAsked = 0;
-        o.askKeepInMemory = [&](const ConnectionProfile &, const QString &) {
-            ++keepAsked;
-            return false;
-        };
-        o.askSecret = [&](const ConnectionProfile &) -> std::optional<QString> {
-            ++secretAsked;
-            return QStringLiteral("s3cret");
-        };
-        ui::MainWindow w(&r, o);
-        ConnectionProfile p;
-        p.name = QStringLiteral("Alice");
-        p.url = r.listeningUrls().first();
-        p.authMethod = QStringLiteral("ticket");
-        p.authid = QStringLiteral("alice");
-        Connection *c = w.addProfile(p);
-        w.connectTo(c);
-        QTRY_COMPARE(keepAsked, 1);
-        QTest::qWait(100);
-        QCOMPARE(secretAsked, 0);
-        QCOMPARE(c->state(), Connection::State::Disconnected);
-        QCOMPARE(c->profile().secretStorage, ConnectionProfile::SecretStorage::Keychain);
-    }
-
     void reconnectIsVisible()
     {
-        auto r = std::make_unique<router::Router>(routerConfig());
-        QVERIFY(r->start().ok());
-        const QUrl url = r->listeningUrls().first();
+        router::RouterHost r;
+        QVERIFY(startHost(r).isValid());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
         settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;
-        ui::MainWindow w(r.get(), o);
+        ui::MainWindow w(&r, o);
         Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
         client::ReconnectPolicy fast;
         fast.initialDelayMs = 200;
@@ -388,13 +256,12 @@ private slots:
         local->cancelReconnect();
         QCOMPARE(local->state(), Connection::State::Disconnected);
         QVERIFY(w.statusText().contains(QStringLiteral("reconnect canceled")));
-        Q_UNUSED(url)
     }
 
     void trafficLogCorrelatesCalls()
     {
-        router::Router r(routerConfig());
-        QVERIFY(r.start().ok());
+        router::RouterHost r;
+        QVERIFY(startHost(r).isValid());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
         settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
@@ -472,9 +339,14 @@ private slots:
         // pause: new messages wait, then appear; the cap bounds the rows
         log->setPaused(true);
         const int rows = log->model()->rowCount();
-        caller->session()->publish(QStringLiteral("t"), {}, {}, {});
-        QTRY_COMPARE(log->store()->nextSeq(), quint64(store->nextSeq()));
-        QTest::qWait(250);
+        const quint64 seqBefore = store->nextSeq();
+        // an acknowledged publication: once PUBLISHED is back, PUBLISH and PUBLISHED are both in the store
+        bool published = false;
+        caller->session()->publish(QStringLiteral("t"), {}, {}, {{QStringLiteral("acknowledge"), true}},
+                                   [&](quint64) { published = true; });
+        QTRY_VERIFY(published);
+        QTRY_VERIFY(store->nextSeq() >= seqBefore + 2);
+        log->flush(); // what the refresh timer does: while paused it must not show them
         QCOMPARE(log->model()->rowCount(), rows);
         log->setPaused(false);
         QTRY_VERIFY(log->model()->rowCount() > rows);
@@ -484,136 +356,33 @@ private slots:
         QCOMPARE(log->model()->rowCount(), 0);
     }
 
-    void profileDialogValidates()
+    void quitEndsEverySessionAndJoinsTheRouterThread()
     {
-        ConnectionProfile p;
-        p.name = QStringLiteral("x");
-        ui::ProfileDialog d(p);
-        QPushButton *ok = d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
-        QVERIFY(ok->isEnabled());
-        d.urlEdit()->setText(QStringLiteral("http://h:1/"));
-        QVERIFY(!ok->isEnabled());
-        QVERIFY(d.problems().join(QLatin1Char(' ')).contains(QStringLiteral("not supported")));
-        d.urlEdit()->setText(QStringLiteral("rs://10.0.0.1:8081"));
-        QVERIFY(ok->isEnabled());
-        d.nameEdit()->clear();
-        QVERIFY(!ok->isEnabled());
-        d.nameEdit()->setText(QStringLiteral("Edge"));
-        QCOMPARE(d.profile().url, QUrl(QStringLiteral("rs://10.0.0.1:8081")));
-        QCOMPARE(d.profile().name, QStringLiteral("Edge"));
-        QCOMPARE(d.profile().id, p.id);
-    }
-
-    void profileDialogTls()
-    {
-        QTemporaryDir dir;
-        const QString ca = dir.filePath(QStringLiteral("ca.pem"));
-        {
-            QFile f(ca);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-        }
-        ConnectionProfile p;
-        p.name = QStringLiteral("x"); // ws:// by default
-        ui::ProfileDialog d(p);
-        QPushButton *ok = d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
-        QVERIFY(d.tlsBox()->isHidden()); // no TLS settings for ws://
-        d.urlEdit()->setText(QStringLiteral("wss://127.0.0.1:8443/ws"));
-        QVERIFY(!d.tlsBox()->isHidden());
-        QVERIFY(d.tlsBox()->isEnabled());
-        QVERIFY(d.insecureWarning()->isHidden());
-        d.insecureCheck()->setChecked(true);
-        QVERIFY(!d.insecureWarning()->isHidden()); // the warning shows with the checkbox
-        QVERIFY(d.insecureWarning()->text().contains(QStringLiteral("not checked")));
-        d.caFileEdit()->setText(dir.filePath(QStringLiteral("missing.pem")));
-        QVERIFY(!ok->isEnabled());
-        QVERIFY(d.problems().join(QLatin1Char(' ')).contains(QStringLiteral("does not exist")));
-        d.caFileEdit()->setText(ca);
-        d.pinEdit()->setText(QStringLiteral("12:34"));
-        QVERIFY(!ok->isEnabled());
-        QVERIFY(d.problems().join(QLatin1Char(' ')).contains(QStringLiteral("64 hex digits")));
-        const QString pin = QStringLiteral("AB").repeated(32);
-        d.pinEdit()->setText(pin);
-        QVERIFY2(ok->isEnabled(), qPrintable(d.problems().join(QLatin1Char(' '))));
-        ConnectionProfile out = d.profile();
-        QCOMPARE(out.tlsCaFile, ca);
-        QVERIFY(out.tlsInsecure);
-        QCOMPARE(out.tlsPinSha256, pin);
-        QCOMPARE(out.connectOptions().tls.pinnedSha256, QByteArray::fromHex(pin.toLatin1()));
-        // rss:// and tcps:// also show the box; back to rs:// hides it and drops the settings
-        d.urlEdit()->setText(QStringLiteral("tcps://127.0.0.1:8444"));
-        QVERIFY(!d.tlsBox()->isHidden());
-        d.urlEdit()->setText(QStringLiteral("rs://127.0.0.1:8081"));
-        QVERIFY(d.tlsBox()->isHidden());
-        QVERIFY(ok->isEnabled());
-        out = d.profile();
-        QVERIFY(out.tlsCaFile.isEmpty());
-        QVERIFY(!out.tlsInsecure);
-        QVERIFY(out.tlsPinSha256.isEmpty());
-        // an existing TLS profile opens with its settings
-        p.url = QUrl(QStringLiteral("rss://127.0.0.1:8444"));
-        p.tlsCaFile = ca;
-        p.tlsPinSha256 = pin;
-        ui::ProfileDialog e(p);
-        QVERIFY(!e.tlsBox()->isHidden());
-        QCOMPARE(e.caFileEdit()->text(), ca);
-        QCOMPARE(e.pinEdit()->text(), pin);
-        QVERIFY(!e.insecureCheck()->isChecked());
-        QCOMPARE(e.profile(), p);
-    }
-
-    void tlsRejectionShownInStatusBar()
-    {
-        // a wss router with a self-signed certificate (generated with the openssl CLI)
-        QTemporaryDir dir;
-        const QString cert = dir.filePath(QStringLiteral("server.crt"));
-        const QString key = dir.filePath(QStringLiteral("server.key"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-keyout"), key,
-                       QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-nodes"),
-                       QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
-                       QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost")});
-        QVERIFY(openssl.waitForFinished(60000));
-        QVERIFY2(openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
-        router::RouterConfig cfg = router::RouterConfig::defaults();
-        router::ListenerConfig lc;
-        lc.url = QUrl(QStringLiteral("wss://127.0.0.1:0/ws"));
-        lc.tls.certificateFile = cert;
-        lc.tls.keyFile = key;
-        cfg.listeners = {lc};
-        router::Router tlsRouter(cfg);
-        const Status st = tlsRouter.start();
-        QVERIFY2(st.ok(), qPrintable(st.errorString()));
-        const QUrl url = tlsRouter.listeningUrls().value(0);
-
+        // What app/main.cpp does on quit: the window closes (its connections leave), then the host shuts down.
+        auto r = std::make_unique<router::RouterHost>();
+        const QUrl url = startHost(*r);
+        QVERIFY(url.isValid());
         QSettings settings(freshSettingsPath(), QSettings::IniFormat);
         settings::MemorySecretStore secrets;
         ui::MainWindowOptions o;
         o.settings = &settings;
         o.secrets = &secrets;
-        ui::MainWindow w(nullptr, o);
-        ConnectionProfile p;
-        p.id = ConnectionProfile::newId();
-        p.name = QStringLiteral("Secure");
-        p.url = url;
-        Connection *c = w.addProfile(p);
-        QVERIFY(c);
-        w.selectConnection(c);
-        c->open();
-        QTRY_COMPARE_WITH_TIMEOUT(c->state(), Connection::State::Failed, 10000);
-        // the status bar says which certificate was rejected and why
-        const QString text = w.statusText();
-        QVERIFY2(text.contains(QStringLiteral("Secure: failed: TLS certificate of 127.0.0.1:%1 rejected").arg(url.port())),
-                 qPrintable(text));
-        QVERIFY2(text.contains(QStringLiteral("CN=localhost")), qPrintable(text));
-        // trusting the certificate as CA file in the profile lets it join
-        p.tlsCaFile = cert;
-        c->setProfile(p);
-        c->open();
-        QTRY_COMPARE_WITH_TIMEOUT(c->state(), Connection::State::Connected, 10000);
-        QVERIFY2(w.statusText().contains(QStringLiteral("Secure: connected")), qPrintable(w.statusText()));
-        c->close();
+        ui::MainWindow w(r.get(), o);
+        w.show();
+        Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
+        QTRY_COMPARE(local->state(), Connection::State::Connected);
+        testing::RouterFixture client;
+        client.ws = url;
+        std::unique_ptr<session::Session> external = client.join();
+        QVERIFY(external);
+        QTRY_COMPARE(r->snapshot().sessionCount, 2);
+        QSignalSpy left(external.get(), &session::Session::left);
+        w.close();
+        QVERIFY(r->shutdown());
+        QVERIFY(!r->isThreadRunning());
+        QCOMPARE(left.size(), 1);
+        QCOMPARE(left.first().at(0).toString(), wamp::uris::closeSystemShutdown);
+        QVERIFY(local->state() != Connection::State::Connected);
     }
 
     void windowStateAndThemeRestored()

@@ -21,12 +21,14 @@
 #include "panels/registerpanel.h"
 #include "panels/subscribepanel.h"
 #include "router/router.h"
+#include "router/routerhost.h"
 #include "session/session.h"
 #include "views/jsoneditor.h"
 #include "views/payloadview.h"
 #include "views/plotwidget.h"
 
 #include <QAbstractItemModelTester>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -457,7 +459,17 @@ private slots:
         o.settings = &settings;
         o.secrets = &secrets;
         ui::ConnectionWorkspace::setPanelFactory(&ui::panels::install);
-        ui::MainWindow w(m_f.router.get(), o);
+        // The window talks to the built-in router through a RouterHost; join() reaches the same router.
+        router::RouterHost host;
+        QSignalSpy started(&host, &router::RouterHost::started);
+        router::RouterConfig cfg = router::RouterConfig::defaults();
+        cfg.listeners = {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))}};
+        host.start(cfg);
+        QVERIFY(started.wait(10000) && host.isListening());
+        const QUrl sharedUrl = m_f.ws;
+        m_f.ws = host.snapshot().urls.first();
+        auto restoreUrl = qScopeGuard([&] { m_f.ws = sharedUrl; });
+        ui::MainWindow w(&host, o);
         w.show();
         client::Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
         QVERIFY(local);

@@ -3,7 +3,7 @@
 
 #include "client/connection.h"
 #include "metamonitor.h"
-#include "router/router.h"
+#include "router/routerhost.h"
 
 #include <QComboBox>
 
@@ -22,7 +22,7 @@ namespace {
 constexpr int kMaxLogLines = 10000; // bounded: the log never grows without limit
 }
 
-RouterPanel::RouterPanel(router::Router *router, QWidget *parent) : QWidget(parent), m_router(router)
+RouterPanel::RouterPanel(router::RouterHost *host, QWidget *parent) : QWidget(parent), m_host(host)
 {
     auto *layout = new QVBoxLayout(this);
     auto *top = new QHBoxLayout;
@@ -68,56 +68,76 @@ RouterPanel::RouterPanel(router::Router *router, QWidget *parent) : QWidget(pare
     layout->addWidget(split, 1);
 
     connect(m_startStop, &QPushButton::clicked, this, [this]() {
-        if (m_router && m_router->isListening())
+        if (m_host && m_host->snapshot().state == router::RouterSnapshot::State::Running)
             stopRouter();
         else
             startRouter();
     });
-    if (m_router) {
-        connect(m_router, &router::Router::sessionJoined, this, &RouterPanel::addSession);
-        connect(m_router, &router::Router::sessionLeft, this, &RouterPanel::removeSession);
-        connect(m_router, &router::Router::logMessage, this, &RouterPanel::appendLog);
-        connect(m_router, &router::Router::stopped, this, &RouterPanel::refreshStatus);
+    if (m_host) {
+        using router::RouterHost;
+        connect(m_host, &RouterHost::sessionJoined, this, &RouterPanel::addSession);
+        connect(m_host, &RouterHost::sessionLeft, this, &RouterPanel::removeSession);
+        connect(m_host, &RouterHost::logBatch, this, &RouterPanel::appendBatch);
+        connect(m_host, &RouterHost::snapshotChanged, this, &RouterPanel::refreshStatus);
+        connect(m_host, &RouterHost::started, this, [this](const Status &st) {
+            appendLog(st.ok() ? tr("router started") : tr("the router could not start: %1").arg(st.errorString()));
+            refreshStatus();
+            emit routerStateChanged();
+        });
+        connect(m_host, &RouterHost::stopped, this, [this]() {
+            appendLog(tr("router stopped"));
+            refreshStatus();
+            emit routerStateChanged();
+        });
     }
     refreshStatus();
 }
 
 void RouterPanel::startRouter()
 {
-    if (!m_router || m_router->isListening())
+    if (!m_host || m_host->snapshot().state != router::RouterSnapshot::State::Stopped)
         return;
-    const Status st = m_router->start();
-    appendLog(st.ok() ? tr("router started") : tr("the router could not start: %1").arg(st.errorString()));
+    router::RouterConfig config = m_host->snapshot().config;
+    if (config.listeners.isEmpty())
+        config = router::RouterConfig::defaults();
+    m_host->start(config);
     refreshStatus();
-    emit routerStateChanged();
 }
 
 void RouterPanel::stopRouter()
 {
-    if (!m_router || !m_router->isListening())
+    if (!m_host || !m_host->isListening())
         return;
-    m_router->stop();
-    appendLog(tr("router stopped"));
-    refreshStatus();
-    emit routerStateChanged();
+    m_host->stop();
 }
 
 void RouterPanel::refreshStatus()
 {
-    m_startStop->setEnabled(m_router != nullptr);
-    if (!m_router) {
+    using State = router::RouterSnapshot::State;
+    m_startStop->setEnabled(m_host != nullptr);
+    if (!m_host) {
         m_status->setText(tr("not running (started with --no-router)"));
         m_startStop->setText(tr("Start"));
         m_config->clear();
         return;
     }
+    const router::RouterSnapshot snap = m_host->snapshot();
     QStringList urls;
-    for (const QUrl &u : m_router->listeningUrls())
+    for (const QUrl &u : snap.urls)
         urls << u.toString();
-    m_status->setText(urls.isEmpty() ? tr("stopped") : tr("listening on %1 — %n session(s)", nullptr, m_router->sessionCount())
-                                                           .arg(urls.join(QStringLiteral(", "))));
-    m_startStop->setText(m_router->isListening() ? tr("Stop") : tr("Start"));
-    const router::RouterConfig &c = m_router->config();
+    switch (snap.state) {
+    case State::Starting: m_status->setText(tr("starting…")); break;
+    case State::Stopping: m_status->setText(tr("stopping (waiting for %n session(s) to leave)…", nullptr, snap.connectionCount)); break;
+    case State::Stopped:
+    case State::Running:
+        m_status->setText(urls.isEmpty() ? tr("stopped")
+                                         : tr("listening on %1 — %n session(s)", nullptr, snap.sessionCount)
+                                               .arg(urls.join(QStringLiteral(", "))));
+        break;
+    }
+    m_startStop->setText(snap.state == State::Running ? tr("Stop") : tr("Start"));
+    m_startStop->setEnabled(snap.state == State::Running || snap.state == State::Stopped);
+    const router::RouterConfig &c = snap.config;
     QStringList realms;
     for (const router::RealmConfig &r : c.realms)
         realms << (r.allowAnonymous ? tr("%1 (anonymous allowed as %2)").arg(r.name, r.anonymousRole)
@@ -128,24 +148,39 @@ void RouterPanel::refreshStatus()
     QStringList auth;
     for (auto it = methods.cbegin(); it != methods.cend(); ++it)
         auth << tr("%1: %n user(s)", nullptr, it.value()).arg(it.key());
-    m_config->setText(tr("Realms: %1%2. Auth: %3.")
+    m_config->setText(tr("Realms: %1%2. Auth: %3. Routed: %4 publication(s), %5 call(s), %6 protocol violation(s).")
                           .arg(realms.isEmpty() ? tr("none configured") : realms.join(QStringLiteral(", ")),
                                c.autoCreateRealms ? tr(", others created on demand") : QString(),
-                               auth.isEmpty() ? tr("anonymous only") : auth.join(QStringLiteral(", "))));
+                               auth.isEmpty() ? tr("anonymous only") : auth.join(QStringLiteral(", ")))
+                          .arg(snap.stats.publications)
+                          .arg(snap.stats.calls)
+                          .arg(snap.stats.protocolViolations));
 }
 
 void RouterPanel::addSession(const router::SessionInfo &i)
 {
+    // The session count comes with the next snapshot (batched); the line goes in now.
     appendLog(tr("session %1 joined realm %2 as %3 (%4) via %5/%6 from %7")
                   .arg(i.id)
                   .arg(i.realm, i.authid, i.authrole, i.transport, i.serializer, i.peer));
-    refreshStatus();
 }
 
 void RouterPanel::removeSession(const router::SessionInfo &i, const QString &reason)
 {
     appendLog(tr("session %1 left realm %2: %3").arg(i.id).arg(i.realm, reason));
-    refreshStatus();
+}
+
+void RouterPanel::appendBatch(const router::RouterLogBatch &batch)
+{
+    // One append for the whole batch: a violation flood costs one layout pass per batch, not one per line.
+    QStringList lines;
+    lines.reserve(batch.lines.size() + 1);
+    if (batch.dropped > 0)
+        lines << tr("(%n older router log line(s) dropped)", nullptr, int(qMin<quint64>(batch.dropped, INT_MAX)));
+    for (const router::RouterLogLine &l : batch.lines)
+        lines << QDateTime::fromMSecsSinceEpoch(l.timeMs).toString(QStringLiteral("HH:mm:ss.zzz  ")) + l.text;
+    if (!lines.isEmpty())
+        m_log->appendPlainText(lines.join(QLatin1Char('\n')));
 }
 
 void RouterPanel::addConnection(client::Connection *c)

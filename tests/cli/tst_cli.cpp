@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The wampscope-cli contract (README "Command line"): output formats, exit codes, router log lines.
 
+#include "fakes/testutil.h"
 #include "fakes/cliprocess.h"
 
 #include <QJsonArray>
@@ -14,7 +15,7 @@
 using wb::test::CliProcess;
 
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
+using wb::testing::s;
 
 QJsonObject lastJsonLine(const QByteArray &out)
 {

@@ -2,6 +2,7 @@
 // The wampscope-cli credentials (README "Command line"): keygen, scram-hash, and cryptosign/SCRAM logins of the
 // client commands against a `wampscope-cli router` configured with those users.
 
+#include "fakes/testutil.h"
 #include "fakes/cliprocess.h"
 
 #include <QJsonArray>
@@ -14,7 +15,7 @@
 using wb::test::CliProcess;
 
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
+using wb::testing::s;
 
 QJsonObject lastJsonLine(const QByteArray &out)
 {

@@ -3,6 +3,7 @@
 // options, field by field, and which explicit flag wins over which profile field (TLS trust included, which the
 // process tests cannot reach without a certificate).
 
+#include "fakes/testutil.h"
 #include "cli/clientoptions.h"
 #include "cli/output.h"
 #include "settings/connectionprofile.h"
@@ -15,7 +16,7 @@ using wb::cli::ClientCommon;
 using wb::settings::ConnectionProfile;
 
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
+using wb::testing::s;
 const QByteArray kPin = QByteArray::fromHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 const QString kOtherPin = QString(64, u'e');
 } // namespace

@@ -3,6 +3,7 @@
 // settings file of the test's own (WAMPSCOPE_SETTINGS, so the user's settings are never touched), the secret
 // from WAMPSCOPE_SECRET (the test machine has no keychain), against a `wampscope-cli router` with a ticket user.
 
+#include "fakes/testutil.h"
 #include "fakes/cliprocess.h"
 #include "settings/connectionprofile.h"
 
@@ -17,7 +18,7 @@ using wb::settings::ConnectionProfile;
 using wb::test::CliProcess;
 
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
+using wb::testing::s;
 
 QList<QJsonObject> jsonLines(const QByteArray &out)
 {

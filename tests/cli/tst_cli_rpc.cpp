@@ -3,6 +3,7 @@
 // --cancel-mode/--disclose-me/--chunk, register --invoke/--progress/--delay/--disclose-caller, publish black/white
 // lists and disclosure, against `wampscope-cli router` on free loopback ports.
 
+#include "fakes/testutil.h"
 #include "fakes/cliprocess.h"
 
 #include <QJsonArray>
@@ -13,7 +14,7 @@
 using wb::test::CliProcess;
 
 namespace {
-QString s(const char *t) { return QString::fromUtf8(t); }
+using wb::testing::s;
 
 QList<QJsonObject> jsonLines(const QByteArray &out)
 {

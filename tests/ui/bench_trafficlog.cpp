@@ -5,6 +5,7 @@
 // ticks), the worst sync, and memory per kept message.
 //   QT_QPA_PLATFORM=offscreen build/tests/ui/bench_trafficlog [rate=100000] [seconds=10] [cap=1000000]
 
+#include "fakes/testutil.h"
 #include "capture/capturestore.h"
 #include "codec/messagecodec.h"
 #include "panels/trafficlogpanel.h"
@@ -19,14 +20,7 @@
 
 using namespace wb;
 
-static qint64 rssBytes()
-{
-    QFile f(QStringLiteral("/proc/self/statm"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> parts = f.readAll().split(' ');
-    return parts.size() > 1 ? parts.at(1).toLongLong() * 4096 : -1;
-}
+using wb::testing::rssBytes;
 
 int main(int argc, char **argv)
 {

@@ -5,6 +5,7 @@
 
 #include "fakes/routerfixture.h"
 #include "fakes/testutil.h"
+#include "windowtest.h"
 
 #include "client/connection.h"
 #include "settings/secretstore.h"
@@ -461,13 +462,10 @@ private slots:
         ui::ConnectionWorkspace::setPanelFactory(&ui::panels::install);
         // The window talks to the built-in router through a RouterHost; join() reaches the same router.
         router::RouterHost host;
-        QSignalSpy started(&host, &router::RouterHost::started);
-        router::RouterConfig cfg = router::RouterConfig::defaults();
-        cfg.listeners = {router::ListenerConfig{QUrl(s("ws://127.0.0.1:0/ws"))}};
-        host.start(cfg);
-        QVERIFY(started.wait(10000) && host.isListening());
+        const QUrl hostUrl = testing::startHost(host, testing::windowRouterConfig());
+        QVERIFY(hostUrl.isValid() && host.isListening());
         const QUrl sharedUrl = m_f.ws;
-        m_f.ws = host.snapshot().urls.first();
+        m_f.ws = hostUrl;
         auto restoreUrl = qScopeGuard([&] { m_f.ws = sharedUrl; });
         ui::MainWindow w(&host, o);
         w.show();

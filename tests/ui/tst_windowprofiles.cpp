@@ -9,6 +9,7 @@
 #include "router/routerhost.h"
 #include "session/session.h"
 #include "settings/secretstore.h"
+#include "fakes/testcert.h"
 #include "windowtest.h"
 
 #include <QCheckBox>
@@ -267,19 +268,12 @@ private slots:
 
     void tlsRejectionShownInStatusBar()
     {
-        // a wss router with a self-signed certificate (generated with the openssl CLI)
+        // a wss router with a self-signed certificate
         QTemporaryDir dir;
-        const QString cert = dir.filePath(QStringLiteral("server.crt"));
-        const QString key = dir.filePath(QStringLiteral("server.key"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-keyout"), key,
-                       QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-nodes"),
-                       QStringLiteral("-subj"), QStringLiteral("/CN=localhost"), QStringLiteral("-addext"),
-                       QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost")});
-        QVERIFY(openssl.waitForFinished(60000));
-        QVERIFY2(openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+        const testing::TestCertificate tc = testing::TestCertificate::generate(dir.path());
+        QVERIFY2(tc.ok(), qPrintable(tc.error));
+        const QString cert = tc.certificateFile;
+        const QString key = tc.keyFile;
         router::RouterConfig cfg = router::RouterConfig::defaults();
         router::ListenerConfig lc;
         lc.url = QUrl(QStringLiteral("wss://127.0.0.1:0/ws"));

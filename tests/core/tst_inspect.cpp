@@ -4,6 +4,7 @@
 
 #include "fakes/testutil.h"
 
+#include "inspect/eventfilter.h"
 #include "inspect/receivedevents.h"
 #include "inspect/fieldpath.h"
 #include "inspect/jsontext.h"

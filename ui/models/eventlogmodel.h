@@ -7,6 +7,7 @@
 // sequence numbers are kept in a deque, and scanning is bounded per refresh (it catches up over ticks).
 // Cells are formatted and payloads decoded only when a view asks for them.
 
+#include "inspect/eventfilter.h"
 #include "inspect/receivedevents.h"
 
 #include <QAbstractTableModel>

@@ -113,14 +113,17 @@ void MetaMonitor::setSession(session::Session *session)
         setStatus(tr("Not connected (%1).").arg(reason));
     });
     connect(m_meta, &session::MetaClient::sessionJoined, this, [this](const wamp::Dict &d) {
+        m_sessionChurn.add(d.value(QStringLiteral("session")).toUInt64().value_or(0));
         addSessionRow(d);
         updateCounts();
     });
     connect(m_meta, &session::MetaClient::sessionLeft, this, [this](quint64 id) {
+        m_sessionChurn.remove(id);
         delete find(m_sessions, id);
         updateCounts();
     });
     connect(m_meta, &session::MetaClient::subscriptionCreated, this, [this](quint64, const MetaSubscription &s) {
+        m_subscriptionChurn.add(s.id);
         addSubscriptionRow(s);
         updateCounts();
     });
@@ -133,11 +136,13 @@ void MetaMonitor::setSession(session::Session *session)
         updateCounts();
     });
     connect(m_meta, &session::MetaClient::subscriptionDeleted, this, [this](quint64, quint64 id) {
+        m_subscriptionChurn.remove(id);
         delete find(m_subscriptions, id);
         m_subscribers.remove(id);
         updateCounts();
     });
     connect(m_meta, &session::MetaClient::registrationCreated, this, [this](quint64, const MetaRegistration &r) {
+        m_registrationChurn.add(r.id);
         addRegistrationRow(r);
         updateCounts();
     });
@@ -150,6 +155,7 @@ void MetaMonitor::setSession(session::Session *session)
         updateCounts();
     });
     connect(m_meta, &session::MetaClient::registrationDeleted, this, [this](quint64, quint64 id) {
+        m_registrationChurn.remove(id);
         delete find(m_registrations, id);
         m_callees.remove(id);
         updateCounts();
@@ -198,6 +204,9 @@ void MetaMonitor::refresh()
     const quint64 gen = m_generation;
     QPointer<MetaMonitor> self(this);
     auto stale = [self, gen]() { return !self || self->m_generation != gen; };
+    m_sessionChurn = {};
+    m_subscriptionChurn = {};
+    m_registrationChurn = {};
     auto fail = [self, stale](const session::WampError &e) {
         if (stale())
             return;
@@ -210,9 +219,14 @@ void MetaMonitor::refresh()
         [self, stale](const QList<wamp::Dict> &list) {
             if (stale())
                 return;
-            self->m_sessions->clear();
-            for (const wamp::Dict &d : list)
-                self->addSessionRow(d);
+            QSet<quint64> listed;
+            for (const wamp::Dict &d : list) {
+                const quint64 id = d.value(QStringLiteral("session")).toUInt64().value_or(0);
+                listed.insert(id);
+                if (!self->m_sessionChurn.gone.contains(id))
+                    self->addSessionRow(d);
+            }
+            dropUnlisted(self->m_sessions, listed, self->m_sessionChurn);
             self->updateCounts();
         },
         fail);
@@ -220,12 +234,15 @@ void MetaMonitor::refresh()
         [self, stale](const QList<MetaSubscription> &list) {
             if (stale())
                 return;
-            self->m_subscriptions->clear();
-            self->m_subscribers.clear();
+            QSet<quint64> listed;
             for (const MetaSubscription &s : list) {
+                listed.insert(s.id);
+                if (self->m_subscriptionChurn.gone.contains(s.id))
+                    continue;
                 self->addSubscriptionRow(s);
                 self->m_subscribers[s.id] = QSet<quint64>(s.subscribers.cbegin(), s.subscribers.cend());
             }
+            dropUnlisted(self->m_subscriptions, listed, self->m_subscriptionChurn);
             self->updateCounts();
         },
         fail);
@@ -233,12 +250,15 @@ void MetaMonitor::refresh()
         [self, stale](const QList<MetaRegistration> &list) {
             if (stale())
                 return;
-            self->m_registrations->clear();
-            self->m_callees.clear();
+            QSet<quint64> listed;
             for (const MetaRegistration &r : list) {
+                listed.insert(r.id);
+                if (self->m_registrationChurn.gone.contains(r.id))
+                    continue;
                 self->addRegistrationRow(r);
                 self->m_callees[r.id] = QSet<quint64>(r.callees.cbegin(), r.callees.cend());
             }
+            dropUnlisted(self->m_registrations, listed, self->m_registrationChurn);
             self->updateCounts();
         },
         fail);
@@ -269,6 +289,15 @@ QTreeWidgetItem *MetaMonitor::find(QTreeWidget *tree, quint64 id)
             return tree->topLevelItem(i);
     }
     return nullptr;
+}
+
+void MetaMonitor::dropUnlisted(QTreeWidget *tree, const QSet<quint64> &listed, const Churn &churn)
+{
+    for (int i = tree->topLevelItemCount() - 1; i >= 0; --i) {
+        const quint64 id = tree->topLevelItem(i)->text(0).toULongLong();
+        if (!listed.contains(id) && !churn.added.contains(id))
+            delete tree->topLevelItem(i);
+    }
 }
 
 void MetaMonitor::addSessionRow(const wamp::Dict &d)

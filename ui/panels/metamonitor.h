@@ -70,12 +70,26 @@ private:
     void updateCounts();
     static QTreeWidgetItem *find(QTreeWidget *tree, quint64 id);
 
+    /// What the meta events said about one list while a reload (list + get calls) was under way. A reload's answer
+    /// is a snapshot from when the router answered its calls; events that arrived after that are newer, so a row
+    /// deleted meanwhile must not come back, and a row created meanwhile must not vanish.
+    struct Churn
+    {
+        QSet<quint64> added;
+        QSet<quint64> gone;
+        void add(quint64 id) { gone.remove(id); added.insert(id); }
+        void remove(quint64 id) { added.remove(id); gone.insert(id); }
+    };
+    /// Drops the rows of \a tree that are neither in \a listed nor created since the reload began.
+    static void dropUnlisted(QTreeWidget *tree, const QSet<quint64> &listed, const Churn &churn);
+
     QPointer<session::Session> m_session;
     session::MetaClient *m_meta = nullptr;
     bool m_active = false;
     quint64 m_generation = 0;
     QHash<quint64, QSet<quint64>> m_subscribers; ///< subscription -> sessions
     QHash<quint64, QSet<quint64>> m_callees;     ///< registration -> sessions
+    Churn m_sessionChurn, m_subscriptionChurn, m_registrationChurn; ///< since the last refresh() began
 
     QLabel *m_status;
     QPushButton *m_refresh;

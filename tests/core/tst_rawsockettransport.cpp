@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RawSocket transport specifics (TCP and unix socket): handshake rejections and timeout, stale socket files, frame
-// violations, ping/pong, error replies, the incoming limit we announce.
+// violations, ping/pong, error replies, the incoming limit we announce, bursts delivered over several turns.
 
 #include "transporttestsupport.h"
 
 #include "transport/rawsocket/rawsocketframer.h"
 #include "transport/rawsocket/rawsocketlistener.h"
+#include "transport/rawsocket/rawsockettransport.h"
 
 #include <QLocalServer>
 #include <QTcpServer>
@@ -240,6 +241,54 @@ private slots:
         QTRY_COMPARE(sp.closedCount, 1);
         QCOMPARE(sp.errors, QList<TransportError>{TransportError::MessageTooLarge});
         QCOMPARE(sp.errorTexts.first(), QStringLiteral("incoming message of 1025 bytes exceeds the limit of 1024 bytes"));
+    }
+    void rawBurstDeliveredInOrder_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<bool>("peerCloses");
+        QTest::newRow("rs, then a frame violation") << QStringLiteral("rs") << false;
+        QTest::newRow("rs, then the peer closes") << QStringLiteral("rs") << true;
+        QTest::newRow("unix, then the peer closes") << QStringLiteral("unix") << true;
+    }
+    void rawBurstDeliveredInOrder()
+    {
+        // Far more frames than one turn delivers (RawSocketTransport::kMaxFramesPerTurn), in one write: all of them
+        // arrive, in order, before the violation behind them is reported or the peer's close is.
+        QFETCH(QString, kind);
+        QFETCH(bool, peerCloses);
+        auto listener = startListener(kind);
+        QVERIFY(listener);
+        auto raw = rawConnect(kind, listener.get());
+        QVERIFY(raw);
+        raw->write(rawsocket::encodeHandshake(2, 15));
+        QTRY_COMPARE(m_watch.accepted.size(), 1);
+        QTRY_VERIFY(raw->bytesAvailable() >= 4);
+        raw->read(4);
+        Transport *server = m_watch.accepted.first();
+        Probe sp(server);
+        qsizetype deliveredAtClose = -1;
+        connect(server, &Transport::closed, this, [&] { deliveredAtClose = sp.messages.size(); });
+        constexpr int n = 20 * RawSocketTransport::kMaxFramesPerTurn;
+        QByteArray burst;
+        QByteArrayList expected;
+        for (int i = 0; i < n; ++i) {
+            const QByteArray m = QByteArray::number(i);
+            expected.append(m);
+            burst += rawsocket::encodeFrameHeader(rawsocket::FrameType::Message, m.size()) + m;
+        }
+        if (!peerCloses)
+            burst += bytes({0xF1, 0, 0, 1}); // reserved bits set
+        raw->write(burst);
+        QVERIFY(QTest::qWaitFor([&] { return raw->bytesToWrite() == 0; }));
+        if (peerCloses)
+            raw->close();
+        QTRY_COMPARE(sp.closedCount, 1);
+        QCOMPARE(sp.messages, expected);
+        QCOMPARE(deliveredAtClose, qsizetype(n));
+        if (peerCloses)
+            QVERIFY(sp.errors.isEmpty());
+        else
+            QCOMPARE(sp.errors, QList<TransportError>{TransportError::ProtocolError});
     }
 };
 

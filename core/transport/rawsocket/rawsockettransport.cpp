@@ -13,21 +13,6 @@ namespace wb::transport {
 
 using namespace rawsocket;
 
-namespace {
-
-QString hexByte(quint8 b)
-{
-    return QStringLiteral("0x") + QString::number(uint(b), 16).rightJustified(2, QLatin1Char('0')).toUpper();
-}
-
-bool isSupportedSerializerId(int id)
-{
-    return id >= int(codec::SerializerId::Json) && id <= int(codec::SerializerId::Cbor)
-        && codec::serializer(codec::SerializerId(id)) != nullptr;
-}
-
-} // namespace
-
 RawSocketTransport::RawSocketTransport(const ConnectOptions &options, SocketKind kind, QObject *parent)
     : Transport(parent)
     , m_kind(kind)
@@ -160,7 +145,7 @@ void RawSocketTransport::startServerHandshake()
         m_timer->start(m_connectTimeoutMs);
     // Bytes (or the disconnect) may have arrived before we connected to the socket's signals.
     if (m_io->bytesAvailable() > 0)
-        QMetaObject::invokeMethod(this, &RawSocketTransport::onReadyRead, Qt::QueuedConnection);
+        postContinuation();
     if (socketUnconnected())
         scheduleFinish();
 }
@@ -269,137 +254,6 @@ bool RawSocketTransport::ping(const QByteArray &payload)
     writeBytes(encodeFrameHeader(FrameType::Ping, payload.size()));
     writeBytes(payload);
     return true;
-}
-
-void RawSocketTransport::onReadyRead()
-{
-    if (m_finished || !m_io)
-        return;
-    // After a failure or a local close we stop consuming input.
-    if (state() != State::Connecting && state() != State::Open)
-        return;
-    // Bounded work per event-loop turn: a peer that floods us (or a backlog after we were busy) must not
-    // keep this thread from timers and painting. The rest is read on the next turn.
-    constexpr qint64 kMaxReadPerTurn = 128 * 1024;
-    QByteArray data = m_io->read(kMaxReadPerTurn);
-    if (data.isEmpty())
-        return;
-    stampReceived(Timestamp::now()); // every message completed by this read was read now
-    if (m_io->bytesAvailable() > 0)
-        QMetaObject::invokeMethod(this, &RawSocketTransport::onReadyRead, Qt::QueuedConnection);
-    if (!m_handshakeDone) {
-        if (!processHandshake(data))
-            return;
-        if (!m_handshakeDone || data.isEmpty())
-            return;
-    }
-    processFrames(data);
-}
-
-bool RawSocketTransport::processHandshake(QByteArray &data)
-{
-    // The server rejects a non-RawSocket client on its first octet (e.g. an HTTP request), without waiting
-    // for more.
-    if (m_serverSide && m_handshakeBuffer.isEmpty() && quint8(data.at(0)) != kMagic) {
-        fail(TransportError::HandshakeFailed,
-             QStringLiteral("not a RawSocket handshake (first byte %1)").arg(hexByte(quint8(data.at(0)))));
-        return false;
-    }
-    const qsizetype take = std::min<qsizetype>(kHandshakeSize - m_handshakeBuffer.size(), data.size());
-    m_handshakeBuffer.append(data.left(take));
-    data.remove(0, take);
-    if (m_handshakeBuffer.size() < kHandshakeSize)
-        return true;
-
-    auto decoded = decodeHandshake(m_handshakeBuffer);
-    if (!decoded) {
-        if (m_serverSide) {
-            if (decoded.error().code == QLatin1String("rawsocket.reserved_bits"))
-                writeBytes(encodeHandshakeError(HandshakeError::ReservedBitsUsed));
-            fail(TransportError::HandshakeFailed, decoded.error().message);
-        } else if (decoded.error().code == QLatin1String("rawsocket.bad_magic")) {
-            fail(TransportError::HandshakeFailed,
-                 QStringLiteral("router reply is not a RawSocket handshake (first byte %1)").arg(hexByte(quint8(m_handshakeBuffer.at(0)))));
-        } else {
-            fail(TransportError::HandshakeFailed, QStringLiteral("invalid RawSocket handshake reply: ") + decoded.error().message);
-        }
-        return false;
-    }
-    return m_serverSide ? processServerHandshake(*decoded) : processClientHandshake(*decoded);
-}
-
-bool RawSocketTransport::processServerHandshake(const Handshake &h)
-{
-    if (!isSupportedSerializerId(h.serializerId)) {
-        writeBytes(encodeHandshakeError(HandshakeError::SerializerUnsupported));
-        fail(TransportError::SerializerUnsupported,
-             QStringLiteral("client requested unsupported serializer id %1 (supported: 1 json, 2 msgpack, 3 cbor)").arg(h.serializerId));
-        return false;
-    }
-    const int ourL = lengthExponentFor(maxIncomingMessageSize());
-    setMaxIncomingMessageSize(maxLengthForExponent(ourL));
-    m_framer.setMaxIncomingSize(maxIncomingMessageSize());
-    setMaxOutgoingMessageSize(h.maxLength());
-    setSerializerId(codec::SerializerId(h.serializerId));
-    writeBytes(encodeHandshake(h.serializerId, ourL));
-    m_handshakeDone = true;
-    m_timer->stop();
-    setState(State::Open);
-    qCDebug(lcTransport) << "rawsocket accepted" << m_peer << "serializer" << h.serializerId << "peer limit" << h.maxLength();
-    QPointer<RawSocketTransport> self(this);
-    emit opened();
-    return self && isOpen();
-}
-
-bool RawSocketTransport::processClientHandshake(const Handshake &h)
-{
-    if (h.isError()) {
-        fail(h.errorCode == int(HandshakeError::SerializerUnsupported) ? TransportError::SerializerUnsupported
-                                                                        : TransportError::HandshakeFailed,
-             QStringLiteral("router rejected the RawSocket handshake: %1 (error %2)").arg(handshakeErrorText(h.errorCode)).arg(h.errorCode));
-        return false;
-    }
-    if (h.serializerId != int(m_wantedSerializer)) {
-        fail(TransportError::HandshakeFailed,
-             QStringLiteral("router answered with serializer id %1, we asked for %2").arg(h.serializerId).arg(int(m_wantedSerializer)));
-        return false;
-    }
-    const int ourL = lengthExponentFor(maxIncomingMessageSize());
-    setMaxIncomingMessageSize(maxLengthForExponent(ourL));
-    m_framer.setMaxIncomingSize(maxIncomingMessageSize());
-    setMaxOutgoingMessageSize(h.maxLength());
-    setSerializerId(m_wantedSerializer);
-    m_handshakeDone = true;
-    m_timer->stop();
-    setState(State::Open);
-    qCDebug(lcTransport) << "rawsocket connected to" << m_peer << "router limit" << h.maxLength();
-    QPointer<RawSocketTransport> self(this);
-    emit opened();
-    return self && isOpen();
-}
-
-void RawSocketTransport::processFrames(QByteArrayView data)
-{
-    auto result = m_framer.feed(data);
-    QPointer<RawSocketTransport> self(this);
-    for (Frame &frame : result.frames) {
-        if (!self || !isOpen())
-            return;
-        switch (frame.type) {
-        case FrameType::Message:
-            emit messageReceived(frame.payload);
-            break;
-        case FrameType::Ping:
-            writeBytes(encodeFrameHeader(FrameType::Pong, frame.payload.size()));
-            writeBytes(frame.payload);
-            break;
-        case FrameType::Pong:
-            emit pongReceived(frame.payload);
-            break;
-        }
-    }
-    if (self && isOpen() && result.hasError())
-        fail(result.error, result.errorText);
 }
 
 void RawSocketTransport::reportError(TransportError error, const QString &text)
@@ -582,6 +436,13 @@ void RawSocketTransport::finish()
     if (!socketUnconnected()) {
         // Still connected (a stale queued call): the next state change schedules us again.
         return;
+    }
+    if (state() == State::Open) {
+        // The peer closed: what it sent before is delivered first, whatever the per-turn budget held back.
+        QPointer<RawSocketTransport> self(this);
+        drainInput();
+        if (!self || m_finished)
+            return;
     }
     if (!m_handshakeDone && !m_errorReported && m_closeReason.isEmpty())
         reportError(TransportError::HandshakeFailed, QStringLiteral("connection closed during the RawSocket handshake"));

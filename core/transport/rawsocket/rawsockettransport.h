@@ -36,6 +36,13 @@ namespace wb::transport {
 /// 2^24); once the handshake is done maxIncomingMessageSize() reports that announced value, which is what
 /// is enforced. A larger incoming frame gives errorOccurred(MessageTooLarge) and closes the connection.
 /// Every PING is answered with a PONG echoing its payload; PONGs are reported by pongReceived() only.
+///
+/// Input is delivered in bounded slices: one event-loop turn delivers at most kMaxFramesPerTurn frames or
+/// kMaxBytesPerTurn payload bytes (at least one frame), the rest follows on the next turns, in order. So one peer
+/// that floods (or a backlog after we were busy) cannot hold this thread for long: the other connections on it
+/// (e.g. a CALL on the router thread) and its timers get their turn in between. Only the scheduling changes:
+/// every frame is still delivered, in order, with receivedAt() the time it was read; when the peer closes, what
+/// is still held back is delivered before closed().
 class RawSocketTransport : public Transport
 {
     Q_OBJECT
@@ -67,6 +74,10 @@ public:
     void setHandshakeTimeoutMs(int ms);
     bool isServerSide() const { return m_serverSide; }
 
+    /// The per-turn budget of the input (see the class comment).
+    static constexpr int kMaxFramesPerTurn = 16;
+    static constexpr qint64 kMaxBytesPerTurn = 16 * 1024;
+
 signals:
     void pongReceived(const QByteArray &payload);
 
@@ -76,6 +87,16 @@ private:
     void startServerHandshake();
     void onConnected();
     void onReadyRead();
+    /// Delivers input within one turn's budget; posts a continuation when more is held back or still unread.
+    void processInput();
+    /// Delivers all input, held back and unread, without a budget (the peer has closed).
+    void drainInput();
+    /// Reads one chunk from the socket into m_inbox (handshake bytes are consumed); false when nothing was read
+    /// or the transport failed.
+    bool readChunk();
+    /// Delivers m_inbox[m_inboxNext] and advances; false when the transport is gone or no longer open.
+    bool deliverNext();
+    void postContinuation();
     void onSocketStateUnconnected();
     void onTcpError(int socketError);
     void onLocalError(int socketError);
@@ -84,7 +105,6 @@ private:
     bool processHandshake(QByteArray &data);
     bool processServerHandshake(const rawsocket::Handshake &h);
     bool processClientHandshake(const rawsocket::Handshake &h);
-    void processFrames(QByteArrayView data);
     void writeBytes(const QByteArray &bytes);
     void reportError(TransportError error, const QString &text);
     /// Reports an error and closes gracefully (pending writes such as an error reply are flushed first).
@@ -117,6 +137,14 @@ private:
     bool m_finished = false;
     QString m_closeReason;
     rawsocket::RawSocketFramer m_framer;
+    // Input read and decoded but not delivered yet (the per-turn budget): m_inbox[m_inboxNext...], all from the
+    // read at m_inboxReadAt. A framing error after those frames is applied once they are delivered.
+    QList<rawsocket::Frame> m_inbox;
+    qsizetype m_inboxNext = 0;
+    Timestamp m_inboxReadAt;
+    TransportError m_inputError = TransportError::NoError;
+    QString m_inputErrorText;
+    bool m_continuationPosted = false;
 };
 
 } // namespace wb::transport

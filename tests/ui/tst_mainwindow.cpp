@@ -47,10 +47,9 @@ class TstMainWindow : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    int m_n = 0;
+    testing::SettingsFiles m_files;
 
-    QString freshSettingsPath() { return m_dir.filePath(QStringLiteral("settings%1.ini").arg(++m_n)); }
+    QString freshSettingsPath() { return m_files.fresh(); }
 
 private slots:
     void firstStartConnectsLocalRouter()
@@ -59,12 +58,8 @@ private slots:
         router::RouterHost r;
         QSignalSpy started(&r, &router::RouterHost::started);
         r.start(testing::windowRouterConfig());
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        ui::MainWindow w(&r, o);
+        testing::WindowEnv env(freshSettingsPath());
+        ui::MainWindow w(&r, env.options);
         w.show();
 
         Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
@@ -87,7 +82,7 @@ private slots:
         QVERIFY(probe);
         probe->setChecked(false);
         QVERIFY(w.statusText().contains(QStringLiteral("RTT: off")));
-        QCOMPARE(settings.value(QStringLiteral("view/rttProbe")).toBool(), false);
+        QCOMPARE(env.settings.value(QStringLiteral("view/rttProbe")).toBool(), false);
         probe->setChecked(true);
 
         // one tab per panel, placeholders until the panels land
@@ -111,20 +106,16 @@ private slots:
         QCOMPARE(w.trafficLog()->model()->index(0, ui::TrafficModel::Type).data().toString(), QStringLiteral("HELLO"));
 
         // the profile was saved
-        QVERIFY(settings::ProfileStore(&settings).hasSavedProfiles());
-        QCOMPARE(settings::ProfileStore(&settings).load().size(), 1);
+        QVERIFY(settings::ProfileStore(&env.settings).hasSavedProfiles());
+        QCOMPARE(settings::ProfileStore(&env.settings).load().size(), 1);
     }
 
     void routerPanelFollowsMetaApi()
     {
         router::RouterHost r;
         QVERIFY(startHost(r).isValid());
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        ui::MainWindow w(&r, o);
+        testing::WindowEnv env(freshSettingsPath());
+        ui::MainWindow w(&r, env.options);
         w.show();
         w.selectRouter();
         ui::MetaMonitor *m = w.routerPanel()->monitor();
@@ -196,13 +187,9 @@ private slots:
                 rs = u;
         }
         QVERIFY(rs.isValid());
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        o.connectOnStart = false;
-        ui::MainWindow w(&r, o);
+        testing::WindowEnv env(freshSettingsPath());
+        env.options.connectOnStart = false;
+        ui::MainWindow w(&r, env.options);
         auto *log = w.routerPanel()->findChild<QPlainTextEdit *>();
         QVERIFY(log);
         QVERIFY(!log->toPlainText().contains(QStringLiteral("rejected")));
@@ -214,12 +201,8 @@ private slots:
 
     void withoutRouter()
     {
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        ui::MainWindow w(nullptr, o);
+        testing::WindowEnv env(freshSettingsPath());
+        ui::MainWindow w(nullptr, env.options);
         w.show();
         QCOMPARE(w.sessionRowCount(), 0);
         QVERIFY(w.connections().isEmpty()); // no Local router profile without a router
@@ -232,12 +215,8 @@ private slots:
     {
         router::RouterHost r;
         QVERIFY(startHost(r).isValid());
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        ui::MainWindow w(&r, o);
+        testing::WindowEnv env(freshSettingsPath());
+        ui::MainWindow w(&r, env.options);
         Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
         client::ReconnectPolicy fast;
         fast.initialDelayMs = 200;
@@ -262,12 +241,8 @@ private slots:
     {
         router::RouterHost r;
         QVERIFY(startHost(r).isValid());
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        ui::MainWindow w(&r, o);
+        testing::WindowEnv env(freshSettingsPath());
+        ui::MainWindow w(&r, env.options);
         ui::TrafficLogPanel *log = w.trafficLog();
         QAbstractItemModelTester tester(log->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester ftester(log->filterModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -362,12 +337,8 @@ private slots:
         auto r = std::make_unique<router::RouterHost>();
         const QUrl url = startHost(*r);
         QVERIFY(url.isValid());
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        ui::MainWindow w(r.get(), o);
+        testing::WindowEnv env(freshSettingsPath());
+        ui::MainWindow w(r.get(), env.options);
         w.show();
         Connection *local = w.connection(ui::MainWindow::localRouterProfileId());
         QTRY_COMPARE(local->state(), Connection::State::Connected);

@@ -35,10 +35,9 @@ class TstWindowProfiles : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    int m_n = 0;
+    testing::SettingsFiles m_files;
 
-    QString freshSettingsPath() { return m_dir.filePath(QStringLiteral("settings%1.ini").arg(++m_n)); }
+    QString freshSettingsPath() { return m_files.fresh(); }
 
 private slots:
     void profilesPersistWithoutSecrets()
@@ -284,12 +283,8 @@ private slots:
         const QUrl url = startHost(tlsRouter, cfg);
         QVERIFY2(url.isValid(), qPrintable(tlsRouter.snapshot().lastError));
 
-        QSettings settings(freshSettingsPath(), QSettings::IniFormat);
-        settings::MemorySecretStore secrets;
-        ui::MainWindowOptions o;
-        o.settings = &settings;
-        o.secrets = &secrets;
-        ui::MainWindow w(nullptr, o);
+        testing::WindowEnv env(freshSettingsPath());
+        ui::MainWindow w(nullptr, env.options);
         ConnectionProfile p;
         p.id = ConnectionProfile::newId();
         p.name = QStringLiteral("Secure");

@@ -31,8 +31,19 @@ enum class LinkKind : quint8 {
     None = 0,
     Exact = 1,           ///< same connection, same request ID
     CallerDisclosed = 2, ///< INVOCATION.Details.caller is the session of the calling connection
-    ByProcedure = 3      ///< same procedure, oldest unanswered CALL (heuristic)
+    ByProcedure = 3,     ///< same procedure, oldest unanswered CALL (heuristic)
+    Routed = 4           ///< the router that routed it said which CALL it belongs to (router-side recording)
 };
+
+/// What a record is: a WAMP message (the usual case) or a transport event without a WAMP message.
+enum class RecordKind : quint8 {
+    Message = 0,        ///< bytes: one WAMP message as it was on the wire
+    Ping = 1,           ///< WebSocket ping (bytes: its payload)
+    Pong = 2,           ///< WebSocket pong (bytes: its payload)
+    TransportError = 3, ///< the transport reported an error (violation: its text; bytes: what was read, if any)
+};
+
+inline constexpr quint32 kNoConnection = 0xffffffffu;
 
 /// One message as a source hands it over. A value type: it crosses threads in Recorder::appendBatch().
 struct RecordedMessage
@@ -46,6 +57,13 @@ struct RecordedMessage
     QByteArray bytes;               ///< exactly the message payload on the wire
     wamp::Message message;          ///< decoded, if the source has it (else the store decodes the bytes)
     QString violation;              ///< non-empty: the message broke the protocol (this is why)
+    RecordKind kind = RecordKind::Message;
+    /// Set by a source that knows the correlation for certain (the built-in router's tap): this message belongs
+    /// to request linkRequest on connection linkConnection. An INVOCATION names the CALL (caller's connection,
+    /// CALL request ID) it was made for; a RESULT names the INVOCATION (callee's connection, INVOCATION request ID)
+    /// whose YIELD it carries. kNoConnection: not known (the store correlates by its own rules).
+    ConnectionId linkConnection = kNoConnection;
+    quint64 linkRequest = 0;
 };
 
 /// The store's compact per-message entry (80 bytes).
@@ -68,7 +86,9 @@ struct CaptureRecord
     LinkKind link = LinkKind::None;
     bool violation = false;
     bool binary = false;   ///< sent as a binary WebSocket message
+    RecordKind kind = RecordKind::Message;
 };
+static_assert(sizeof(CaptureRecord) <= 80, "CaptureRecord is meant to stay at 80 bytes");
 
 } // namespace wb::capture
 

@@ -105,12 +105,24 @@ void CaptureStore::messageRecorded(const RecordedMessage &rm)
     r.direction = rm.direction;
     r.binary = rm.binary;
     r.sessionId = rm.sessionId;
+    r.kind = rm.kind;
+    if (rm.kind != RecordKind::Message) {
+        // A transport event (ping, pong, error): no WAMP message to decode or correlate.
+        if (rm.kind == RecordKind::TransportError) {
+            r.violation = true;
+            const quint64 seq = push(r, rm.bytes).seq;
+            m_violations.insert(seq, rm.violation);
+        } else {
+            push(r, rm.bytes);
+        }
+        return;
+    }
     if (!rm.violation.isEmpty() && !rm.message.isValid()) {
         recordViolationRecord(r, rm.violation, rm.bytes);
         return;
     }
     if (rm.message.isValid()) {
-        recordDecoded(r, rm.message, rm.bytes);
+        recordDecoded(r, rm.message, rm.bytes, rm.linkConnection, rm.linkRequest);
     } else {
         // A source that did not decode (a router tap hands over bytes): decode here, on the store's thread.
         const codec::Serializer *s = codec::serializer(rm.serializer);
@@ -123,7 +135,7 @@ void CaptureStore::messageRecorded(const RecordedMessage &rm)
             recordViolationRecord(r, m.errorString(), rm.bytes);
             return;
         }
-        recordDecoded(r, *m, rm.bytes);
+        recordDecoded(r, *m, rm.bytes, rm.linkConnection, rm.linkRequest);
     }
     if (!rm.violation.isEmpty())
         recordViolationRecord(r, rm.violation, rm.bytes);
@@ -312,7 +324,8 @@ void CaptureStore::record(ConnectionId conn, Direction dir, const Message &m, co
     recordDecoded(r, m, bytes);
 }
 
-void CaptureStore::recordDecoded(CaptureRecord r, const Message &m, const QByteArray &bytes)
+void CaptureStore::recordDecoded(CaptureRecord r, const Message &m, const QByteArray &bytes,
+                                 ConnectionId linkConnection, quint64 linkRequest)
 {
     const ConnectionId conn = r.connection;
     r.type = quint8(m.code());
@@ -414,7 +427,21 @@ void CaptureStore::recordDecoded(CaptureRecord r, const Message &m, const QByteA
             const wamp::Value proc = m.at(3)[QStringLiteral("procedure")];
             r.uri = proc.isString() ? intern(proc.toString()) : m_registrations.value(ConnKey{conn, uintAt(m, 2)});
             LinkKind kind = LinkKind::None;
-            r.linkSeq = linkInvocation(m, r.uri, &kind);
+            if (linkConnection != kNoConnection) {
+                // The router said which CALL this is for: exact, whatever the procedure or disclosure.
+                const ConnKey callKey{linkConnection, linkRequest};
+                if (const quint64 *call = m_calls.find(callKey)) {
+                    r.linkSeq = *call;
+                    kind = LinkKind::Routed;
+                    if (contains(r.linkSeq)) {
+                        auto p = m_callsByProcedure.find(at(r.linkSeq).uri);
+                        if (p != m_callsByProcedure.end())
+                            p->removeOne(r.linkSeq);
+                    }
+                }
+            } else {
+                r.linkSeq = linkInvocation(m, r.uri, &kind);
+            }
             r.link = kind;
             if (r.linkSeq)
                 m_invocations.insert(k, r.linkSeq);

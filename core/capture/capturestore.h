@@ -104,7 +104,9 @@ private:
     void releaseChunks();
     quint64 linkInvocation(const wamp::Message &m, quint32 procedure, LinkKind *kind);
     /// The correlation switch; \a r has the header fields of the record already.
-    void recordDecoded(CaptureRecord r, const wamp::Message &m, const QByteArray &bytes);
+    /// \a linkConnection / \a linkRequest: a router tap's exact correlation (RecordedMessage::linkConnection).
+    void recordDecoded(CaptureRecord r, const wamp::Message &m, const QByteArray &bytes,
+                       ConnectionId linkConnection = kNoConnection, quint64 linkRequest = 0);
     void recordViolationRecord(CaptureRecord r, const QString &reason, const QByteArray &bytes);
     void ensureConnection(ConnectionId connection);
 

@@ -36,6 +36,15 @@ struct ConnectionInfo
     /// The response headers are always empty with Qt 6.4 (hidden); serializer tells the negotiated subprotocol.
     transport::HeaderList requestHeaders;
     transport::HeaderList responseHeaders;
+    /// RawSocket: the client's 4 handshake bytes followed by the router's 4 (8 bytes); empty for WebSocket.
+    QByteArray rawSocketHandshake;
+    /// The WAMP session on this connection, once known (WELCOME); updated with updateConnection(). A connection
+    /// carries one session at a time; a new HELLO after GOODBYE replaces them.
+    quint64 sessionId = 0;
+    QString realm;
+    QString authid;
+    QString authrole;
+    QString authmethod;
     transport::Timestamp opened;
     transport::Timestamp closed;    ///< invalid while open
     int closeCode = -1;             ///< WebSocket close code; -1: none / RawSocket

@@ -77,6 +77,7 @@ QString TrafficModel::linkKindName(LinkKind k)
     case LinkKind::Exact: return tr("exact (request ID)");
     case LinkKind::CallerDisclosed: return tr("exact (caller disclosed)");
     case LinkKind::ByProcedure: return tr("guessed (same procedure, oldest open CALL)");
+    case LinkKind::Routed: return tr("exact (recorded by the router)");
     case LinkKind::None: break;
     }
     return {};
